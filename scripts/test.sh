@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# README command 2: set up (idempotent), type-check, then run the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "test: type-check" >&2
+npx --no-install tsc --noEmit -p tsconfig.json
+report=$(mktemp)
+status=0
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line that any CI log reader understands.
+node -e "
+const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
+" "$report" || true
+rm -f "$report"
+exit $status

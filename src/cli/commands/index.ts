@@ -1,0 +1,6 @@
+// Every CLI command, in the order `terrafm --help` lists them (pipeline order, then tools).
+import type { CommandSpec } from '../command.js';
+import { configCommand } from './config.js';
+import { runCommand } from './run.js';
+
+export const COMMANDS: CommandSpec<any>[] = [runCommand, configCommand];

@@ -1,0 +1,85 @@
+// The CLI top level: pick the command, parse its options, run it, and turn every error into one
+// printed message and one exit code. No other place prints errors or calls process.exit.
+import { parseArgs } from 'node:util';
+import { ExitCode, TerrafmError, UsageError } from '../errors.js';
+import { Logger, setLogger, type LogFormat } from '../log/logger.js';
+import type { CommandSpec } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.js';
+
+export interface MainIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function main(argv: string[], io: MainIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? findCommand(rest[0]) : undefined;
+    io.stdout.write(target ? commandHelp(target) : mainHelp(COMMANDS));
+    return ExitCode.ok;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${(await import('../version.js')).VERSION}\n`);
+    return ExitCode.ok;
+  }
+  let logFormat: LogFormat = 'text';
+  try {
+    const cmd = findCommand(name);
+    if (!cmd) throw new UsageError(`unknown command "${name}"; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const { values, positionals } = parseCommandArgs(cmd, rest);
+    if (values.help) {
+      io.stdout.write(commandHelp(cmd));
+      return ExitCode.ok;
+    }
+    logFormat = values['log-format'] === 'json' ? 'json' : 'text';
+    if (values['log-format'] !== undefined && values['log-format'] !== 'json' && values['log-format'] !== 'text') {
+      throw new UsageError(`--log-format: "${values['log-format']}" is not valid; expected text or json`);
+    }
+    setLogger(new Logger({ format: logFormat, stream: io.stderr, level: values.verbose ? 'debug' : values.quiet ? 'warn' : 'info' }));
+    const opts = cmd.parse(values, positionals);
+    return await cmd.run(opts);
+  } catch (e) {
+    return reportError(e, io.stderr, logFormat);
+  }
+}
+
+function findCommand(name: string | undefined): CommandSpec<any> | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function parseCommandArgs(cmd: CommandSpec<any>, args: string[]) {
+  const options = { ...GLOBAL_OPTIONS, ...cmd.options };
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: Object.fromEntries(
+        Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) return { values, positionals };
+    const maxPos = cmd.positionals.length;
+    if (positionals.length > maxPos) throw new UsageError(`terrafm ${cmd.name}: unexpected argument "${positionals[maxPos]}"; see terrafm ${cmd.name} --help`);
+    const missing = cmd.positionals.find((p, i) => p.required && positionals[i] === undefined);
+    if (missing) throw new UsageError(`terrafm ${cmd.name}: missing <${missing.name}> (${missing.description}); see terrafm ${cmd.name} --help`);
+    return { values, positionals };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // node:util parseArgs errors (unknown option, missing value) become usage errors naming the command.
+    throw new UsageError(`terrafm ${cmd.name}: ${(e as Error).message.split('\n')[0]}; see terrafm ${cmd.name} --help`);
+  }
+}
+
+function reportError(e: unknown, stderr: NodeJS.WritableStream, format: LogFormat): number {
+  if (e instanceof TerrafmError) {
+    if (format === 'json') stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', subsystem: e.subsystem, error: e.name, msg: e.message })}\n`);
+    else stderr.write(`error: ${e.toString()}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  if (format === 'json') stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', error: 'internal', msg: err?.message, stack: err?.stack })}\n`);
+  else stderr.write(`internal error (a bug, please report it): ${err?.stack ?? String(e)}\n`);
+  return ExitCode.internal;
+}

@@ -1,0 +1,47 @@
+import { strictObject, type ConfigSection } from '../section.js';
+
+/** `grid:` the Major-TOM-compatible grid and the pixel grid of each tile. */
+export interface GridConfig {
+  /** Cell size in km (row spacing and column width). Default 10.68 (Major-TOM: 1068 px at 10 m). */
+  cellSizeKm: number;
+  /** Tile width and height in pixels. Default 1068. */
+  tileSizePx: number;
+  /** Target resolution in metres. Default 10 (Sentinel-2's finest bands). */
+  resolutionM: number;
+}
+interface RawGrid {
+  cell_size_km?: number;
+  tile_size_px?: number;
+  resolution_m?: number;
+}
+
+export const gridSection: ConfigSection<RawGrid, GridConfig> = {
+  key: 'grid',
+  required: false,
+  schema: strictObject(
+    {
+      cell_size_km: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10.68, description: 'Grid cell size in km. Default 10.68.' },
+      tile_size_px: { type: 'integer', minimum: 16, maximum: 10000, default: 1068, description: 'Tile size in pixels. Default 1068.' },
+      resolution_m: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10, description: 'Target resolution in metres. Default 10.' },
+    },
+    { description: 'Major-TOM-compatible grid and tile pixel grid.' },
+  ),
+  normalise: (raw) => ({
+    cellSizeKm: raw?.cell_size_km ?? 10.68,
+    tileSizePx: raw?.tile_size_px ?? 1068,
+    resolutionM: raw?.resolution_m ?? 10,
+  }),
+  rules(g) {
+    const tileKm = (g.tileSizePx * g.resolutionM) / 1000;
+    // A tile smaller than its cell would leave gaps between tiles; larger is allowed (overlap, as Major-TOM).
+    if (tileKm + 1e-9 < g.cellSizeKm) {
+      return [
+        {
+          path: 'grid.tile_size_px',
+          message: `${g.tileSizePx} px at ${g.resolutionM} m covers ${tileKm} km, less than cell_size_km ${g.cellSizeKm}; expected tile_size_px * resolution_m >= cell_size_km * 1000`,
+        },
+      ];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,270 @@
+import { strictObject, type ConfigSection, type JsonSchema } from '../section.js';
+import type { ConfigIssue } from '../../errors.js';
+import { MODALITIES, type Modality } from '../../model/types.js';
+
+/** Which tfjs backend trains: `auto` picks the best present (tensorflow > webgpu > wasm > cpu). */
+export type TrainBackend = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+/** `train:` TerraFM pretraining (DINO-style self-distillation with dual centering). */
+export interface TrainConfig {
+  /** Encoder size: tiny | small (ours, CPU-sized) | base | large (TerraFM-B / -L shapes). Default tiny. */
+  size: 'tiny' | 'small' | 'base' | 'large';
+  /** Optimiser steps. Default 200. */
+  steps: number;
+  /** Tiles per step. Default 16. */
+  batchSize: number;
+  /** Peak learning rate after warm-up (absolute, not scaled by batch). Default 5e-4. */
+  lr: number;
+  /** Learning rate at the end of the cosine decay. Default 1e-6. */
+  minLr: number;
+  /** Linear learning-rate warm-up from 0, in steps. Default 10. */
+  warmupSteps: number;
+  /** Decoupled (AdamW) weight decay, cosine from start to end over the run. Default 0.04 -> 0.4. */
+  weightDecay: { start: number; end: number };
+  /** Teacher EMA momentum, cosine from start to end. Default 0.996 -> 1. */
+  momentumTeacher: { start: number; end: number };
+  /** Teacher temperature: linear warm-up from warmupStart to final over warmupSteps, then constant. Default 0.04 -> 0.07 over 30 steps. */
+  teacherTemp: { warmupStart: number; final: number; warmupSteps: number };
+  /** Student temperature. Default 0.1. */
+  studentTemp: number;
+  /** Number of prototypes K of the projection head. Default 1024. */
+  outDim: number;
+  /** Projection head MLP width and L2-normalised bottleneck width. Default 256 / 64. */
+  head: { hiddenDim: number; bottleneckDim: number };
+  /** Multi-crop: global and local crop sides (px), counts and area-scale ranges of the tile. */
+  crops: {
+    /** Default 64. Must be a multiple of the patch size. */
+    globalSize: number;
+    /** Default 2 (at least 2: the teacher sees each, the student learns across them). */
+    globalCount: number;
+    /** Area fraction range of the tile a global crop covers. Default [0.4, 1]. */
+    globalScale: [number, number];
+    /** Default 32. Must be a multiple of the patch size. */
+    localSize: number;
+    /** Default 4 (0 disables local crops). */
+    localCount: number;
+    /** Default [0.05, 0.4]. */
+    localScale: [number, number];
+  };
+  /** Modalities as views: each view draws one of these modalities (those every tile of the batch has). */
+  views: {
+    /** Default all: s2_l2a, s2_l1c, s1. */
+    modalities: Modality[];
+    /** The first global view fuses all modalities the batch shares (cross-attention fusion). Default true. */
+    fuseFirstGlobal: boolean;
+  };
+  /** Centering of teacher logits. */
+  centering: {
+    /** `dual` (C and class-frequency-aware C_h) or `dino` (C only). Default dual. */
+    mode: 'dino' | 'dual';
+    /** Share of C in the combined centre: lambda * C + (1 - lambda) * C_h. Default 0.5. */
+    lambda: number;
+    /** EMA momentum of both centres. Default 0.9. */
+    momentum: number;
+    /** Exponent alpha of the inverse class frequency f_c^-alpha. Default 1. */
+    classPower: number;
+  };
+  /** Clip gradients to this global L2 norm; 0 disables. Default 3. */
+  clipGrad: number;
+  /** Write a checkpoint every N steps (and on SIGINT and at the end). Default 50. */
+  checkpointEvery: number;
+  /** Default auto. */
+  backend: TrainBackend;
+  /** Seed for initialisation, shuffling and augmentation. Default 0. */
+  seed: number;
+  /** Tiles held in the shuffle buffer (raw, so memory grows with tile size). Default 32. */
+  shuffleBuffer: number;
+  /** Weight each tile's loss by its sampler weight (normalised to mean 1 in the batch). Default false. */
+  useSampleWeight: boolean;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = {
+  size: 'tiny',
+  steps: 200,
+  batchSize: 16,
+  lr: 5e-4,
+  minLr: 1e-6,
+  warmupSteps: 10,
+  weightDecay: { start: 0.04, end: 0.4 },
+  momentumTeacher: { start: 0.996, end: 1 },
+  teacherTemp: { warmupStart: 0.04, final: 0.07, warmupSteps: 30 },
+  studentTemp: 0.1,
+  outDim: 1024,
+  head: { hiddenDim: 256, bottleneckDim: 64 },
+  crops: { globalSize: 64, globalCount: 2, globalScale: [0.4, 1], localSize: 32, localCount: 4, localScale: [0.05, 0.4] },
+  views: { modalities: [...MODALITIES], fuseFirstGlobal: true },
+  centering: { mode: 'dual', lambda: 0.5, momentum: 0.9, classPower: 1 },
+  clipGrad: 3,
+  checkpointEvery: 50,
+  backend: 'auto',
+  seed: 0,
+  shuffleBuffer: 32,
+  useSampleWeight: false,
+};
+
+export interface RawTrain {
+  size?: TrainConfig['size'];
+  steps?: number;
+  batch_size?: number;
+  lr?: number;
+  min_lr?: number;
+  warmup_steps?: number;
+  weight_decay?: { start?: number; end?: number };
+  momentum_teacher?: { start?: number; end?: number };
+  teacher_temp?: { warmup_start?: number; final?: number; warmup_steps?: number };
+  student_temp?: number;
+  out_dim?: number;
+  head?: { hidden_dim?: number; bottleneck_dim?: number };
+  crops?: {
+    global_size?: number;
+    global_count?: number;
+    global_scale?: [number, number];
+    local_size?: number;
+    local_count?: number;
+    local_scale?: [number, number];
+  };
+  views?: { modalities?: Modality[]; fuse_first_global?: boolean };
+  centering?: { mode?: 'dino' | 'dual'; lambda?: number; momentum?: number; class_power?: number };
+  clip_grad?: number;
+  checkpoint_every?: number;
+  backend?: TrainBackend;
+  seed?: number;
+  shuffle_buffer?: number;
+  use_sample_weight?: boolean;
+}
+
+const num = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'number', description, ...extra });
+const int = (description: string, minimum = 1, extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', minimum, description, ...extra });
+const unit = (description: string): JsonSchema => num(description, { minimum: 0, maximum: 1 });
+const range = (description: string): JsonSchema => ({
+  type: 'array',
+  items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+  minItems: 2,
+  maxItems: 2,
+  description,
+});
+
+export const trainSchema: JsonSchema = strictObject(
+  {
+    size: { enum: ['tiny', 'small', 'base', 'large'], default: 'tiny', description: 'Encoder size. Default tiny.' },
+    steps: int('Optimiser steps. Default 200.'),
+    batch_size: int('Tiles per step. Default 16.'),
+    lr: num('Peak learning rate. Default 5e-4.', { exclusiveMinimum: 0 }),
+    min_lr: num('Final learning rate of the cosine decay. Default 1e-6.', { minimum: 0 }),
+    warmup_steps: int('Linear learning-rate warm-up steps. Default 10.', 0),
+    weight_decay: strictObject({ start: num('Default 0.04.', { minimum: 0 }), end: num('Default 0.4.', { minimum: 0 }) }, { description: 'AdamW weight decay, cosine schedule.' }),
+    momentum_teacher: strictObject({ start: unit('Default 0.996.'), end: unit('Default 1.') }, { description: 'Teacher EMA momentum, cosine schedule.' }),
+    teacher_temp: strictObject(
+      { warmup_start: num('Default 0.04.', { exclusiveMinimum: 0 }), final: num('Default 0.07.', { exclusiveMinimum: 0 }), warmup_steps: int('Default 30.', 0) },
+      { description: 'Teacher temperature warm-up.' },
+    ),
+    student_temp: num('Student temperature. Default 0.1.', { exclusiveMinimum: 0 }),
+    out_dim: int('Prototypes K. Default 1024.', 2),
+    head: strictObject({ hidden_dim: int('Default 256.'), bottleneck_dim: int('Default 64.') }, { description: 'Projection head widths.' }),
+    crops: strictObject(
+      {
+        global_size: int('Global crop side in px. Default 64.', 8),
+        global_count: int('Global crops. Default 2.', 2),
+        global_scale: range('Area fraction range of global crops. Default [0.4, 1].'),
+        local_size: int('Local crop side in px. Default 32.', 8),
+        local_count: int('Local crops. Default 4.', 0),
+        local_scale: range('Area fraction range of local crops. Default [0.05, 0.4].'),
+      },
+      { description: 'Multi-crop settings.' },
+    ),
+    views: strictObject(
+      {
+        modalities: { type: 'array', items: { enum: [...MODALITIES] }, minItems: 1, uniqueItems: true, description: 'Modalities views draw from. Default all.' },
+        fuse_first_global: { type: 'boolean', description: 'First global view fuses all shared modalities. Default true.' },
+      },
+      { description: 'Modalities as views.' },
+    ),
+    centering: strictObject(
+      {
+        mode: { enum: ['dino', 'dual'], description: 'dual (C and C_h) or dino (C only). Default dual.' },
+        lambda: unit('Weight of C in lambda*C + (1-lambda)*C_h. Default 0.5.'),
+        momentum: unit('EMA momentum of the centres. Default 0.9.'),
+        class_power: num('Exponent of the inverse class frequency. Default 1.', { minimum: 0, maximum: 4 }),
+      },
+      { description: 'Teacher centering.' },
+    ),
+    clip_grad: num('Global gradient-norm clip, 0 = off. Default 3.', { minimum: 0 }),
+    checkpoint_every: int('Checkpoint every N steps. Default 50.'),
+    backend: { enum: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'], description: 'tfjs backend. Default auto.' },
+    seed: int('Random seed. Default 0.', 0),
+    shuffle_buffer: int('Shuffle buffer size in tiles. Default 32.'),
+    use_sample_weight: { type: 'boolean', description: 'Weight the loss by sample_weight. Default false.' },
+  },
+  { description: 'TerraFM pretraining.' },
+);
+
+export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
+  const d = TRAIN_DEFAULTS;
+  const r = raw ?? {};
+  return {
+    size: r.size ?? d.size,
+    steps: r.steps ?? d.steps,
+    batchSize: r.batch_size ?? d.batchSize,
+    lr: r.lr ?? d.lr,
+    minLr: r.min_lr ?? d.minLr,
+    warmupSteps: r.warmup_steps ?? d.warmupSteps,
+    weightDecay: { start: r.weight_decay?.start ?? d.weightDecay.start, end: r.weight_decay?.end ?? d.weightDecay.end },
+    momentumTeacher: { start: r.momentum_teacher?.start ?? d.momentumTeacher.start, end: r.momentum_teacher?.end ?? d.momentumTeacher.end },
+    teacherTemp: {
+      warmupStart: r.teacher_temp?.warmup_start ?? d.teacherTemp.warmupStart,
+      final: r.teacher_temp?.final ?? d.teacherTemp.final,
+      warmupSteps: r.teacher_temp?.warmup_steps ?? d.teacherTemp.warmupSteps,
+    },
+    studentTemp: r.student_temp ?? d.studentTemp,
+    outDim: r.out_dim ?? d.outDim,
+    head: { hiddenDim: r.head?.hidden_dim ?? d.head.hiddenDim, bottleneckDim: r.head?.bottleneck_dim ?? d.head.bottleneckDim },
+    crops: {
+      globalSize: r.crops?.global_size ?? d.crops.globalSize,
+      globalCount: r.crops?.global_count ?? d.crops.globalCount,
+      globalScale: r.crops?.global_scale ?? d.crops.globalScale,
+      localSize: r.crops?.local_size ?? d.crops.localSize,
+      localCount: r.crops?.local_count ?? d.crops.localCount,
+      localScale: r.crops?.local_scale ?? d.crops.localScale,
+    },
+    views: { modalities: r.views?.modalities ?? [...d.views.modalities], fuseFirstGlobal: r.views?.fuse_first_global ?? d.views.fuseFirstGlobal },
+    centering: {
+      mode: r.centering?.mode ?? d.centering.mode,
+      lambda: r.centering?.lambda ?? d.centering.lambda,
+      momentum: r.centering?.momentum ?? d.centering.momentum,
+      classPower: r.centering?.class_power ?? d.centering.classPower,
+    },
+    clipGrad: r.clip_grad ?? d.clipGrad,
+    checkpointEvery: r.checkpoint_every ?? d.checkpointEvery,
+    backend: r.backend ?? d.backend,
+    seed: r.seed ?? d.seed,
+    shuffleBuffer: r.shuffle_buffer ?? d.shuffleBuffer,
+    useSampleWeight: r.use_sample_weight ?? d.useSampleWeight,
+  };
+}
+
+/** Patch sizes per model size, repeated here so config rules need not import the trainer. */
+const PATCH: Record<TrainConfig['size'], number> = { tiny: 8, small: 8, base: 16, large: 16 };
+
+export function trainRules(t: TrainConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const p = PATCH[t.size];
+  if (t.crops.globalSize % p !== 0) issues.push({ path: 'train.crops.global_size', message: `${t.crops.globalSize} is not a multiple of the ${t.size} patch size ${p}` });
+  if (t.crops.localSize % p !== 0) issues.push({ path: 'train.crops.local_size', message: `${t.crops.localSize} is not a multiple of the ${t.size} patch size ${p}` });
+  for (const [k, v] of [['global_scale', t.crops.globalScale], ['local_scale', t.crops.localScale]] as const) {
+    if (v[0] > v[1]) issues.push({ path: `train.crops.${k}`, message: `[${v.join(', ')}] has min > max; expected [min, max]` });
+  }
+  if (t.minLr > t.lr) issues.push({ path: 'train.min_lr', message: `${t.minLr} is above lr ${t.lr}; expected min_lr <= lr` });
+  if (t.warmupSteps >= t.steps && t.steps > 1) issues.push({ path: 'train.warmup_steps', message: `${t.warmupSteps} >= steps ${t.steps}; expected fewer warm-up steps than steps` });
+  return issues;
+}
+
+export const trainSection: ConfigSection<RawTrain, TrainConfig> = {
+  key: 'train',
+  required: false,
+  schema: trainSchema,
+  normalise: (raw) => normaliseTrain(raw),
+  rules: trainRules,
+};
+
+/** Short alias the brief asks for. */
+export const normalise = normaliseTrain;

@@ -1,0 +1,106 @@
+// Deterministic randomness for the demo world. Everything is a pure function of integer keys
+// (seed, place, scene, band, pixel...), never of call order, so any subset of the world can be
+// regenerated alone and comes out byte-identical to the same part of the full world.
+
+/** 32-bit integer hash of up to five integer keys (xxhash32-style avalanche; not cryptographic). */
+export function hash32(a: number, b = 0, c = 0, d = 0, e = 0): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = mix(h, b);
+  h = mix(h, c);
+  h = mix(h, d);
+  h = mix(h, e);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** Uniform in [0, 1) from integer keys. */
+export function hashUnit(a: number, b = 0, c = 0, d = 0, e = 0): number {
+  return hash32(a, b, c, d, e) / 4294967296;
+}
+
+/** Stable integer key of a string (FNV-1a), to turn ids such as a place name into hash keys. */
+export function stringKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Sequential PRNG (mulberry32) for the few places where a stream is handier than keyed hashes. */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Approximately normal N(0, 1) from integer keys (sum of four uniforms, rescaled): cheap and bounded. */
+export function hashGauss(a: number, b: number, c: number, d: number, e = 0): number {
+  const h1 = hash32(a, b, c, d, e);
+  const h2 = hash32(h1, a, e);
+  const s = (h1 & 0xffff) + (h1 >>> 16) + (h2 & 0xffff) + (h2 >>> 16);
+  // Sum of 4 U(0, 65535) has mean 131070 and sd 65535 * sqrt(4/12).
+  return (s - 131070) / 37837.2;
+}
+
+const smooth = (t: number) => t * t * (3 - 2 * t);
+
+/** Value noise in [-1, 1] on a unit lattice: smooth, continuous, deterministic in (seed, x, y). */
+export function valueNoise(seed: number, x: number, y: number): number {
+  const xi = Math.floor(x);
+  const yi = Math.floor(y);
+  const fx = smooth(x - xi);
+  const fy = smooth(y - yi);
+  const v00 = hash32(seed, xi, yi);
+  const v10 = hash32(seed, xi + 1, yi);
+  const v01 = hash32(seed, xi, yi + 1);
+  const v11 = hash32(seed, xi + 1, yi + 1);
+  const a = v00 + (v10 - v00) * fx;
+  const b = v01 + (v11 - v01) * fx;
+  return ((a + (b - a) * fy) / 4294967295) * 2 - 1;
+}
+
+/**
+ * Fractal (multi-scale) noise: `octaves` layers of value noise, each twice the frequency and half the
+ * amplitude of the previous one, normalised back to about [-1, 1]. Coordinates are in noise units
+ * (divide metres by the largest feature size before calling).
+ */
+export function fbm(seed: number, x: number, y: number, octaves: number): number {
+  let sum = 0;
+  let amp = 1;
+  let norm = 0;
+  let f = 1;
+  for (let o = 0; o < octaves; o++) {
+    // Each octave gets its own seed and a shifted origin so lattice points do not line up.
+    sum += amp * valueNoise(seed + o * 1013, x * f + o * 17.31, y * f - o * 11.7);
+    norm += amp;
+    amp *= 0.5;
+    f *= 2;
+  }
+  return sum / norm;
+}
+
+/** Hermite step between edge0 and edge1 (0 below, 1 above). */
+export function smoothstep(edge0: number, edge1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}

@@ -1,0 +1,86 @@
+// The narrow interface between discovery (grid, batching, pairing) and STAC backends.
+// Everything behind it (HTTP, paging, static catalogs, provider quirks, signing) is in this folder.
+
+import type { BBox, SceneItem } from '../../model/types.js';
+import type { FetchLike, RetryInfo } from '../../net/http.js';
+
+export interface SearchRequest {
+  collections: string[];
+  /** WGS84 [minx, miny, maxx, maxy]. */
+  bbox?: BBox;
+  /** GeoJSON geometry in WGS84 (alternative to bbox). */
+  intersects?: unknown;
+  /** RFC 3339 interval "start/end" (either side may be ".." for open). */
+  datetime: string;
+  /** CQL2-JSON, sent with filter-lang cql2-json. */
+  filter?: unknown;
+  /** Explicit page size, always sent (servers default to 10 or 250 otherwise). */
+  limit: number;
+}
+
+export interface StacStats {
+  /** Network requests sent, retries included. */
+  requests: number;
+  /** Responses answered from the on-disk cache. */
+  cacheHits: number;
+  /** Attempts after the first. */
+  retries: number;
+}
+
+export interface StacSource {
+  /** Streams every matching item, following all pages; duplicates (by id) dropped. */
+  search(req: SearchRequest): AsyncIterable<SceneItem>;
+  /** Requests made so far (for summaries/benchmarks), and cache hits. */
+  readonly stats: StacStats;
+  /**
+   * Makes an asset href readable right now: for Planetary Computer appends a fresh SAS token
+   * (cached per storage account/container, renewed when under 60 s remain); identity elsewhere.
+   * Call it just before reading, not at discovery, because tokens expire during long runs.
+   */
+  signHref(href: string): Promise<string>;
+  /** Provider this source talks to. */
+  readonly provider: StacSourceOptions['provider'];
+}
+
+export type StacProvider = 'static' | 'earth-search' | 'planetary-computer' | 'stac-api';
+
+export interface StacSourceOptions {
+  provider: StacProvider;
+  /** STAC API root (stac-api, or override the provider's default). */
+  url?: string;
+  /** Static catalog path or URL (catalog.json) for provider 'static'. */
+  catalog?: string;
+  /** Logical band name -> asset key; merged over the defaults of the provider. */
+  bandAssets?: Record<string, string>;
+  /** Bound on requests in flight (default 4). */
+  concurrency?: number;
+  /** Per request attempt, headers through last body byte (default 30000 ms). */
+  timeoutMs?: number;
+  /** Most attempts per request (default 6). */
+  retries?: number;
+  /** Backoff base of the first retry in ms (default 500); tests use a few ms. */
+  backoffBaseMs?: number;
+  /** Cap of one backoff delay (default 30000 ms). */
+  backoffMaxMs?: number;
+  /** Cap on a server's Retry-After (default 120000 ms). */
+  maxRetryAfterMs?: number;
+  /** On-disk response cache; a rerun with the same requests makes zero requests. */
+  cacheDir?: string;
+  /** Planetary Computer subscription key (Ocp-Apim-Subscription-Key), optional. */
+  subscriptionKey?: string;
+  /** Planetary Computer SAS token endpoint root (default https://planetarycomputer.microsoft.com/api/sas/v1/token). */
+  tokenUrl?: string;
+  /**
+   * How item search is sent: 'POST' (default for the known providers), 'GET' (query string), or
+   * 'auto' (read the landing page once and use POST only when a search link offers it).
+   */
+  searchMethod?: 'POST' | 'GET' | 'auto';
+  /** Injectable fetch (tests, benchmarks); default Node's global fetch. */
+  fetchImpl?: FetchLike;
+  /** Injected waiting (tests make backoff instant but still record the delays asked for). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock used for Retry-After dates and token expiry (tests). */
+  now?: () => number;
+  /** Called before each retry wait. */
+  onRetry?: (info: RetryInfo) => void;
+}

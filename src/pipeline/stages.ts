@@ -1,0 +1,4 @@
+// The stages `terrafm run` executes, in order. Each lives in its own module under src/<stage>/.
+import type { Stage } from './stage.js';
+
+export const STAGES: Stage[] = [];

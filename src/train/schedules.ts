@@ -1,0 +1,20 @@
+// Per-step schedules as pure functions of the step (0-based), so a resumed run needs no state.
+
+/** Linear warm-up from 0 to base over warmup steps, then cosine from base to final at the last step. */
+export function warmupCosine(step: number, total: number, base: number, final: number, warmup: number): number {
+  if (step < warmup) return (base * step) / warmup;
+  const span = Math.max(1, total - warmup - 1);
+  const t = Math.min(1, (step - warmup) / span);
+  return final + 0.5 * (base - final) * (1 + Math.cos(Math.PI * t));
+}
+
+/** Cosine from start (step 0) to end (last step); used for weight decay and teacher momentum. */
+export function cosine(step: number, total: number, start: number, end: number): number {
+  return warmupCosine(step, total, start, end, 0);
+}
+
+/** Teacher temperature: linear from warmupStart to final over warmupSteps, then final. */
+export function teacherTemperature(step: number, warmupStart: number, final: number, warmupSteps: number): number {
+  if (step >= warmupSteps || warmupSteps === 0) return final;
+  return warmupStart + ((final - warmupStart) * step) / warmupSteps;
+}
