@@ -20,6 +20,10 @@ export interface PositionalSpec {
   required?: boolean;
 }
 
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+}
+
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CommandSpec<O = unknown> {
@@ -30,8 +34,8 @@ export interface CommandSpec<O = unknown> {
   examples?: string[];
   /** argv values -> typed options; throws UsageError on bad values. */
   parse(values: ParsedValues, positionals: string[]): O;
-  /** Runs the command; resolves to the process exit code. */
-  run(opts: O): Promise<number>;
+  /** Runs the command; resolves to the process exit code. Output (tables, JSON) goes to io.stdout. */
+  run(opts: O, io?: CommandIO): Promise<number>;
 }
 
 /** Identity helper that keeps the option type `O` tied between `parse` and `run`. */

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, TerrafmError, UsageError } from '../errors.js';
 import { Logger, setLogger, type LogFormat } from '../log/logger.js';
-import type { CommandSpec } from './command.js';
+import type { CommandSpec, ParsedValues } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.js';
 
@@ -37,8 +37,8 @@ export async function main(argv: string[], io: MainIO = { stdout: process.stdout
       throw new UsageError(`--log-format: "${values['log-format']}" is not valid; expected text or json`);
     }
     setLogger(new Logger({ format: logFormat, stream: io.stderr, level: values.verbose ? 'debug' : values.quiet ? 'warn' : 'info' }));
-    const opts = cmd.parse(values, positionals);
-    return await cmd.run(opts);
+    const opts = cmd.parse(values as ParsedValues, positionals);
+    return await cmd.run(opts, { stdout: io.stdout });
   } catch (e) {
     return reportError(e, io.stderr, logFormat);
   }

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { ajvErrorsToIssues } from './ajv-issues.js';
-import { pipelineSchema, SECTIONS, type PipelineConfig } from './pipeline.js';
+import { CROSS_RULES, pipelineSchema, SECTIONS, type PipelineConfig } from './pipeline.js';
 import { SectionIssues } from './section.js';
 
 export interface LoadOptions {
@@ -73,6 +73,7 @@ export function parsePipeline(text: string, file: string, opts: LoadOptions = {}
   if (issues.length === 0) {
     for (const section of SECTIONS) if (section.rules && out[section.key] !== undefined) issues.push(...section.rules(out[section.key] as never));
   }
+  if (issues.length === 0) for (const rule of CROSS_RULES) issues.push(...rule(out as unknown as PipelineConfig));
   if (issues.length) throw new ConfigError(file, withLines(issues));
 
   const config = out as unknown as PipelineConfig;

@@ -1,5 +1,6 @@
 // The whole pipeline configuration: every section in one list, the JSON Schema built from them
 // (also written to schemas/pipeline.schema.json for editor completion) and the typed result.
+import type { ConfigIssue } from '../errors.js';
 import type { ConfigSection, JsonSchema } from './section.js';
 import { areaSection, type AreaConfig } from './sections/area.js';
 import { discoverSection, type DiscoverConfig } from './sections/discover.js';
@@ -52,3 +53,13 @@ export function pipelineSchema(): JsonSchema {
     properties,
   };
 }
+
+/** Rules that span sections; run after every section's own rules passed. */
+export const CROSS_RULES: ((c: PipelineConfig) => ConfigIssue[])[] = [
+  (c) =>
+    c.pairing.require === 'all-configured'
+      ? []
+      : c.pairing.require
+          .filter((m) => !c.sources[m])
+          .map((m) => ({ path: 'pairing.require', message: `"${m}" is required but sources.${m} is not configured; expected only configured modalities (${Object.keys(c.sources).filter((k) => k !== 'landcover').join(', ')})` })),
+];

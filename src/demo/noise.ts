@@ -62,7 +62,25 @@ export function hashGauss(a: number, b: number, c: number, d: number, e = 0): nu
   return (s - 131070) / 37837.2;
 }
 
+/**
+ * Approximately normal N(0, 1) per pixel from ONE cheap hash: the sum of its four bytes (Irwin-Hall,
+ * 1021 levels) rescaled. Used for sensor noise, where ~50 M draws per world must stay fast.
+ */
+export function pixelGauss(seed: number, x: number, y: number): number {
+  const h = latticeHash(seed, x, y);
+  return ((h & 255) + ((h >>> 8) & 255) + ((h >>> 16) & 255) + (h >>> 24) - 510) / 147.8;
+}
+
 const smooth = (t: number) => t * t * (3 - 2 * t);
+
+/** Cheap hash of a lattice point (seed, x, y) -> uint32, for inner loops (value noise, per-pixel noise). */
+export function latticeHash(seed: number, x: number, y: number): number {
+  let h = seed ^ Math.imul(x, 0x27d4eb2d) ^ Math.imul(y, 0x165667b1);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
 
 /** Value noise in [-1, 1] on a unit lattice: smooth, continuous, deterministic in (seed, x, y). */
 export function valueNoise(seed: number, x: number, y: number): number {
@@ -70,10 +88,10 @@ export function valueNoise(seed: number, x: number, y: number): number {
   const yi = Math.floor(y);
   const fx = smooth(x - xi);
   const fy = smooth(y - yi);
-  const v00 = hash32(seed, xi, yi);
-  const v10 = hash32(seed, xi + 1, yi);
-  const v01 = hash32(seed, xi, yi + 1);
-  const v11 = hash32(seed, xi + 1, yi + 1);
+  const v00 = latticeHash(seed, xi, yi);
+  const v10 = latticeHash(seed, xi + 1, yi);
+  const v01 = latticeHash(seed, xi, yi + 1);
+  const v11 = latticeHash(seed, xi + 1, yi + 1);
   const a = v00 + (v10 - v00) * fx;
   const b = v01 + (v11 - v01) * fx;
   return ((a + (b - a) * fy) / 4294967295) * 2 - 1;

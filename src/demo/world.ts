@@ -21,7 +21,7 @@ export const DEMO_LAYOUT = {
   coverageHalfM: 5700,
   tileOverlapM: 1200,
   aoiHalfM: 2560,
-  /** Native pixel sizes of the rasters (metres); all tile origins are multiples of 60 m so 10/20/60 m align. */
+  /** Native pixel sizes of the rasters (metres); all tile edges are 60 m multiples apart so 10/20/60 m pixels nest. */
   s2Resolutions: [10, 20, 60] as const,
   s1ResolutionM: 10,
   /** ESA WorldCover pixel size: 1/12000 degree (about 9.3 m of latitude), like the real product. */

@@ -2,8 +2,9 @@
 // covers a body that stalls half-way, retries with full-jitter exponential backoff on 429/5xx/
 // resets/timeouts honouring Retry-After, an optional on-disk cache of successful bodies, and
 // failures reported as HttpError (URL, status, attempts) or StacError-style JSON errors by callers.
-// Built on Node's own fetch (undici) by default; see docs/decisions.md "HTTP client".
+// Built on node-fetch by default (any fetch can be injected); see docs/decisions.md "HTTP client".
 
+import nodeFetch from 'node-fetch';
 import pLimit from 'p-limit';
 import { HttpError } from '../errors.js';
 import { cacheKey, ResponseCache } from './response-cache.js';
@@ -24,7 +25,7 @@ export interface FetchInit {
 export type FetchLike = (url: string, init: FetchInit) => Promise<ResponseLike>;
 
 export interface HttpClientOptions {
-  /** fetch implementation; default: the global fetch of Node (undici). */
+  /** fetch implementation; default node-fetch 3 (Node's http module and its keep-alive agent). */
   fetchImpl?: FetchLike;
   /** Most requests in flight at once (default 4). */
   concurrency?: number;
@@ -111,7 +112,7 @@ export class HttpClient {
   private readonly now: () => number;
 
   constructor(private readonly options: HttpClientOptions = {}) {
-    this.fetchImpl = options.fetchImpl ?? (globalThis.fetch as unknown as FetchLike);
+    this.fetchImpl = options.fetchImpl ?? (nodeFetch as unknown as FetchLike);
     this.limit = pLimit(Math.max(1, options.concurrency ?? 4));
     this.cache = options.cacheDir ? new ResponseCache(options.cacheDir) : undefined;
     this.o = {
@@ -154,7 +155,12 @@ export class HttpClient {
         const detail = outcome.status === undefined ? outcome.reason : '';
         throw new HttpError(req.url, outcome.status, attempt, detail, outcome.cause);
       }
-      const delayMs = retryDelay(attempt, outcome.retryAfterMs, this.o, this.random);
+      const delayMs = retryDelay(
+        attempt,
+        outcome.retryAfterMs,
+        { baseMs: this.o.backoffBaseMs, maxMs: this.o.backoffMaxMs, maxRetryAfterMs: this.o.maxRetryAfterMs },
+        this.random,
+      );
       this.options.onRetry?.({ url: req.url, attempt, delayMs, reason: outcome.reason });
       this.stats.retries++;
       await this.sleep(delayMs);

@@ -7,6 +7,7 @@ import { ExitCode, StageError, UsageError, type ExitCodeValue } from '../errors.
 import { logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import type { Stage, StageOutcome } from './stage.js';
+import { prepareInputs } from './prepare.js';
 import { STAGES } from './stages.js';
 
 export interface RunOptions {
@@ -32,6 +33,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const selected = registry.filter((s) => (opts.stages ? opts.stages.includes(s.name) : s.enabled(config)));
   const runDir = config.output.dir;
   await mkdir(runDir, { recursive: true });
+  await prepareInputs(config);
   const log = logger();
   log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}`);
 

@@ -1,4 +1,5 @@
 // The stages `terrafm run` executes, in order. Each lives in its own module under src/<stage>/.
+import { discoverStage } from '../discover/pipeline-stage.js';
 import type { Stage } from './stage.js';
 
-export const STAGES: Stage[] = [];
+export const STAGES: Stage[] = [discoverStage];

@@ -3,7 +3,7 @@
 // is also broken down by region so a filter that wipes out a latitude band or a UTM zone shows up.
 import { NBINS, WATER_BIN } from './classes.js';
 import type { CellPopulation } from './population.js';
-import { latBand, utmZone, compareRegionLabels } from './regions.js';
+import { RegionCounter } from './regions.js';
 
 export interface SampleFilters {
   /** Drop cells whose nodata share (bin 0 of all pixels) exceeds this (0..1). 1 keeps all. */
@@ -54,7 +54,7 @@ export function applyFilters(pop: CellPopulation, f: SampleFilters): FilterOutco
   const kept = new Uint32Array(keptCount);
   const names: FilterName[] = ['max_nodata_fraction', 'exclude_all_water', 'max_cloud'];
   const rules = [`nodata fraction > ${f.maxNodataFraction}`, 'all valid pixels are permanent water', `cloud cover > ${f.maxCloud}%`];
-  const counts = names.map(() => ({ removed: 0, bands: new Map<string, number>(), zones: new Map<string, number>() }));
+  const counts = names.map(() => ({ removed: 0, regions: new RegionCounter() }));
   for (let i = 0, k = 0; i < n; i++) {
     const r = reason[i];
     if (r === 0) {
@@ -63,22 +63,15 @@ export function applyFilters(pop: CellPopulation, f: SampleFilters): FilterOutco
     }
     const c = counts[r - 1];
     c.removed++;
-    const band = latBand(pop.lat[i]);
-    const zone = utmZone(pop.epsg[i]);
-    c.bands.set(band, (c.bands.get(band) ?? 0) + 1);
-    c.zones.set(zone, (c.zones.get(zone) ?? 0) + 1);
+    c.regions.add(pop.lat[i], pop.epsg[i]);
   }
-  const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => compareRegionLabels(a[0], b[0])));
   return {
     before: n,
     after: keptCount,
     kept,
-    removals: names.map((filter, j) => ({
-      filter,
-      rule: rules[j],
-      removed: counts[j].removed,
-      byLatBand: sorted(counts[j].bands),
-      byUtmZone: sorted(counts[j].zones),
-    })),
+    removals: names.map((filter, j) => {
+      const g = counts[j].regions.result();
+      return { filter, rule: rules[j], removed: counts[j].removed, byLatBand: g.latBands, byUtmZone: g.utmZones };
+    }),
   };
 }

@@ -6,7 +6,9 @@
 export function latBand(lat: number): string {
   const lo = Math.max(-90, Math.min(80, Math.floor(lat / 10) * 10));
   const hi = lo + 10;
-  const fmt = (v: number) => (v < 0 ? 'S' : 'N') + String(Math.abs(v)).padStart(2, '0');
+  // The band just south of the equator is S10-S00, not S10-N00: both ends in the band's hemisphere.
+  const south = lo < 0;
+  const fmt = (v: number) => (south ? 'S' : 'N') + String(Math.abs(v)).padStart(2, '0');
   return `${fmt(lo)}-${fmt(hi)}`;
 }
 
@@ -34,19 +36,40 @@ export interface GeoSpread {
   utmZones: Record<string, number>;
 }
 
+/**
+ * Counts cells per latitude band and UTM zone with numeric keys (a million string labels would cost
+ * seconds); labels are made once per bucket in `result()`.
+ */
+export class RegionCounter {
+  private readonly bands = new Float64Array(18);
+  private readonly zones = new Map<number, number>();
+  add(lat: number, epsg: number): void {
+    this.bands[Math.max(0, Math.min(17, Math.floor(lat / 10) + 9))]++;
+    this.zones.set(epsg, (this.zones.get(epsg) ?? 0) + 1);
+  }
+  result(): GeoSpread {
+    const bands = new Map<string, number>();
+    this.bands.forEach((v, i) => {
+      if (v > 0) bands.set(latBand((i - 9) * 10 + 5), v);
+    });
+    const zones = new Map<string, number>();
+    for (const [epsg, v] of this.zones) {
+      const z = utmZone(epsg);
+      zones.set(z, (zones.get(z) ?? 0) + v);
+    }
+    return { latBands: sortedRecord(bands), utmZones: sortedRecord(zones) };
+  }
+}
+
 /** Count cells (all, or those at `indices`) per latitude band and UTM zone. */
 export function geoSpread(lat: ArrayLike<number>, epsg: ArrayLike<number>, indices?: ArrayLike<number>): GeoSpread {
-  const bands = new Map<string, number>();
-  const zones = new Map<string, number>();
+  const c = new RegionCounter();
   const n = indices ? indices.length : lat.length;
   for (let j = 0; j < n; j++) {
     const i = indices ? indices[j] : j;
-    const b = latBand(lat[i]);
-    const z = utmZone(epsg[i]);
-    bands.set(b, (bands.get(b) ?? 0) + 1);
-    zones.set(z, (zones.get(z) ?? 0) + 1);
+    c.add(lat[i], epsg[i]);
   }
-  return { latBands: sortedRecord(bands), utmZones: sortedRecord(zones) };
+  return c.result();
 }
 
 function sortedRecord(m: Map<string, number>): Record<string, number> {

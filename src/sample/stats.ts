@@ -42,8 +42,14 @@ export function entropyBits(p: ArrayLike<number>): number {
   return h;
 }
 
-/** KL(p || q) in bits (bin 0 ignored); Infinity when p puts mass where q has none. */
+/**
+ * KL(p || q) in bits (bin 0 ignored); Infinity when p puts mass where q has none; NaN when p has no mass
+ * at all (a sample of nodata-only cells has no class distribution to compare).
+ */
 export function klBits(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let mass = 0;
+  for (let b = 1; b < NBINS; b++) mass += p[b];
+  if (!(mass > 0)) return NaN;
   let d = 0;
   for (let b = 1; b < NBINS; b++) {
     if (p[b] <= 0) continue;

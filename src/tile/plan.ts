@@ -91,6 +91,8 @@ export interface TilePlan {
 export interface PlanOptions {
   /** Directory that relative hrefs resolve against when the item has no selfHref. Default: kept relative. */
   baseDir?: string;
+  /** Sampler weights by cell id (used when the input row carries none). Default 1. */
+  sampleWeights?: ReadonlyMap<string, number>;
 }
 
 const MODALITY_OUTPUT: Record<Modality, { dtype: TensorDType; outputType: GdalOutputType; nodata: number }> = {
@@ -271,7 +273,7 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
       cellId: cell.id,
       grid: undefined as unknown as TargetGrid,
       footprint: [],
-      sampleWeight: input.sampleWeight ?? 1,
+      sampleWeight: input.sampleWeight ?? opts.sampleWeights?.get(cell.id) ?? 1,
       modalities: {},
       scl: null,
       landcover: null,

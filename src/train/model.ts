@@ -4,6 +4,8 @@
 // matMul — the same maths as a stride = kernel Conv2d, without Conv2D gradient kernels that the
 // wasm backend lacks. Differentiated code avoids gather and comparisons for the same reason.
 import * as tf from '@tensorflow/tfjs-core';
+// Gradient functions: tfjs-core's Node bundle registers none (see gradients.ts).
+import './gradients.js';
 import { MODALITIES, type Modality } from '../model/types.js';
 import { bicubicMatrix2d } from './posembed.js';
 import { gridSide, type EncoderShape } from './sizes.js';
@@ -29,7 +31,7 @@ function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const lead = x.shape.slice(0, -1);
   let y = tf.matMul(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D) as tf.Tensor;
   if (b) y = tf.add(y, b);
-  return tf.reshape(y, [...lead, w.shape[1]]);
+  return tf.reshape(y, [...lead, w.shape[1] as number]);
 }
 
 export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {

@@ -97,6 +97,12 @@ describe('pipeline config', () => {
     );
   });
 
+  it('checks rules that span sections: required modalities must be configured', () => {
+    expect(errorText(`${valid}pairing: { require: [s2_l2a, s2_l1c] }\n`)).toBe(
+      'config: p.yaml: 1 problem\n  - pairing.require (line 9): "s2_l1c" is required but sources.s2_l1c is not configured; expected only configured modalities (s2_l2a, s1)',
+    );
+  });
+
   it('reports YAML syntax errors with the line and a missing file clearly', () => {
     expect(errorText('name: x\narea: {bbox: [1, 2\ntime: 3\n')).toBe(
       'config: p.yaml: 2 problems\n' +
@@ -104,7 +110,7 @@ describe('pipeline config', () => {
         '  - (root) (line 3): YAML syntax: Flow map in block collection must be sufficiently indented and end with a }',
     );
     expect(errorText('name: x\nname: y\n')).toContain('YAML syntax: Map keys must be unique');
-    expect(() => loadPipelineFile('/nonexistent/p.yaml')).toThrow('config: /nonexistent/p.yaml: 1 problem\n  - (root): cannot read the file (ENOENT); expected a pipeline YAML file');
+    expect(() => loadPipelineFile('/nonexistent/p.yaml')).toThrow('/nonexistent/p.yaml: 1 problem\n  - (root): cannot read the file (ENOENT); expected a pipeline YAML file');
   });
 
   it('reads a GeoJSON area relative to the pipeline file and rejects a missing one', () => {

@@ -3,7 +3,6 @@ import { defineCommand } from '../command.js';
 
 export interface ConfigCommandOptions {
   pipeline: string;
-  out?: NodeJS.WritableStream;
 }
 
 export const configCommand = defineCommand<ConfigCommandOptions>({
@@ -13,9 +12,9 @@ export const configCommand = defineCommand<ConfigCommandOptions>({
   options: {},
   examples: ['terrafm config pipelines/demo.yaml'],
   parse: (_values, positionals) => ({ pipeline: positionals[0] }),
-  async run(opts) {
+  async run(opts, io) {
     const config = loadPipelineFile(opts.pipeline);
-    (opts.out ?? process.stdout).write(`${JSON.stringify(config, null, 2)}\n`);
+    (io?.stdout ?? process.stdout).write(`${JSON.stringify(config, null, 2)}\n`);
     return 0;
   },
 });

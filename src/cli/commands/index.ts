@@ -1,6 +1,8 @@
 // Every CLI command, in the order `terrafm --help` lists them (pipeline order, then tools).
 import type { CommandSpec } from '../command.js';
 import { configCommand } from './config.js';
+import { discoverCommand } from './discover.js';
+import { gridCommand } from './grid.js';
 import { runCommand } from './run.js';
 
-export const COMMANDS: CommandSpec<any>[] = [runCommand, configCommand];
+export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, configCommand];

@@ -2,7 +2,11 @@ import { strictObject, type ConfigSection } from '../section.js';
 
 /** `grid:` the Major-TOM-compatible grid and the pixel grid of each tile. */
 export interface GridConfig {
-  /** Cell size in km (row spacing and column width). Default 10.68 (Major-TOM: 1068 px at 10 m). */
+  /**
+   * Grid spacing in km (row spacing and column width). Default 10: Major-TOM Core's spacing, the only
+   * value at which cell ids match Major-TOM's (e.g. `451U_946L`). The tile (default 1068 px x 10 m =
+   * 10.68 km) is larger than the spacing, so neighbouring tiles overlap by 0.68 km, as in Major-TOM.
+   */
   cellSizeKm: number;
   /** Tile width and height in pixels. Default 1068. */
   tileSizePx: number;
@@ -20,14 +24,14 @@ export const gridSection: ConfigSection<RawGrid, GridConfig> = {
   required: false,
   schema: strictObject(
     {
-      cell_size_km: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10.68, description: 'Grid cell size in km. Default 10.68.' },
+      cell_size_km: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10, description: 'Grid spacing in km. Default 10 (Major-TOM Core ids).' },
       tile_size_px: { type: 'integer', minimum: 16, maximum: 10000, default: 1068, description: 'Tile size in pixels. Default 1068.' },
       resolution_m: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10, description: 'Target resolution in metres. Default 10.' },
     },
     { description: 'Major-TOM-compatible grid and tile pixel grid.' },
   ),
   normalise: (raw) => ({
-    cellSizeKm: raw?.cell_size_km ?? 10.68,
+    cellSizeKm: raw?.cell_size_km ?? 10,
     tileSizePx: raw?.tile_size_px ?? 1068,
     resolutionM: raw?.resolution_m ?? 10,
   }),

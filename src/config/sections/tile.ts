@@ -188,7 +188,7 @@ export function rules(c: TileConfig): ConfigIssue[] {
       message: `"${c.l1cDropBand}" is not one of the L1C bands; expected one of: ${c.bands.s2L1c.join(', ')} (or null)`,
     });
   }
-  const known = new Set([...c.bands.s2L2a, ...c.bands.s2L1c]);
+  const known = new Set([...c.bands.s2L1c, ...c.bands.s2L2a]);
   for (const band of Object.keys(c.resampling.bands)) {
     if (!known.has(band)) {
       issues.push({ path: `tile.resampling.bands.${band}`, message: `"${band}" is not an S2 band; expected one of: ${[...known].join(', ')}` });

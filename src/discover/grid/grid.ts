@@ -84,8 +84,9 @@ export class Grid {
     const xy = tmForward(cLon, cLat, centralMeridian(zone), south ? 10000000 : 0, this.xy);
     const res = this.spec.resolutionM;
     const half = this.sizeM / 2;
-    const minx = Math.round((xy[0] - half) / res) * res;
-    const miny = Math.round((xy[1] - half) / res) * res;
+    // `+ 0` turns -0 (cells straddling the equator) into 0.
+    const minx = Math.round((xy[0] - half) / res) * res + 0;
+    const miny = Math.round((xy[1] - half) / res) * res + 0;
     return {
       id: cellId(row, col),
       row,

@@ -92,7 +92,7 @@ export async function* fetchPages(http: HttpClient, first: PageRequest): AsyncGe
     }
     const features = json.features as Record<string, unknown>[];
     const link = features.length > 0 ? nextLinkOf(json) : undefined;
-    const next = link ? nextRequest(req, link) : undefined;
+    const next: PageRequest | undefined = link ? nextRequest(req, link) : undefined;
     yield { index, request: req, features, next };
     req = next;
   }

@@ -1,6 +1,7 @@
 // Turns a SearchRequest into the first page request of a STAC API item search (pure).
 
 import { StacError } from '../../errors.js';
+import { normaliseCql2 } from './cql2-normalise.js';
 import type { PageRequest } from './paging.js';
 import type { SearchRequest } from './types.js';
 
@@ -19,7 +20,7 @@ export function searchBody(req: SearchRequest): Record<string, unknown> {
   if (req.intersects !== undefined) body.intersects = req.intersects;
   body.datetime = req.datetime;
   if (req.filter !== undefined) {
-    body.filter = req.filter;
+    body.filter = normaliseCql2(req.filter);
     body['filter-lang'] = 'cql2-json';
   }
   body.limit = req.limit;
@@ -36,7 +37,7 @@ export function firstPageRequest(root: string, req: SearchRequest, method: 'GET'
   if (req.intersects !== undefined) q.set('intersects', JSON.stringify(req.intersects));
   q.set('datetime', req.datetime);
   if (req.filter !== undefined) {
-    q.set('filter', JSON.stringify(req.filter));
+    q.set('filter', JSON.stringify(normaliseCql2(req.filter)));
     q.set('filter-lang', 'cql2-json');
   }
   q.set('limit', String(req.limit));

@@ -47,18 +47,35 @@ export interface RawItem {
   properties?: Record<string, unknown>;
 }
 
+// Footprints and time spans parsed once per item object (items are treated as immutable): the
+// static source and the test server test the same items against many searches.
+const footprints = new WeakMap<object, Shapes | null>();
+const spans = new WeakMap<object, TimeSpan | null>();
+
+function footprintOf(item: RawItem): Shapes | undefined {
+  const cached = footprints.get(item);
+  if (cached !== undefined) return cached ?? undefined;
+  const shapes = item.geometry
+    ? toShapes(item.geometry, `item ${String(item.id)} geometry`)
+    : Array.isArray(item.bbox)
+      ? toShapes(bboxPolygon(validateBBox(item.bbox)), `item ${String(item.id)} bbox`)
+      : undefined;
+  footprints.set(item, shapes ?? null);
+  return shapes;
+}
+
 export function matchesSearch(item: RawItem, q: CompiledSearch): boolean {
   if (q.collections && !q.collections.has(String(item.collection))) return false;
   if (q.span) {
-    const s = itemTimeSpan(item.properties ?? {});
+    let s = spans.get(item);
+    if (s === undefined) {
+      s = itemTimeSpan(item.properties ?? {}) ?? null;
+      spans.set(item, s);
+    }
     if (!s || !spansOverlap(s, q.span)) return false;
   }
   if (q.area) {
-    const footprint = item.geometry
-      ? toShapes(item.geometry, `item ${String(item.id)} geometry`)
-      : Array.isArray(item.bbox)
-        ? toShapes(bboxPolygon(validateBBox(item.bbox)), `item ${String(item.id)} bbox`)
-        : undefined;
+    const footprint = footprintOf(item);
     if (!footprint || !shapesIntersect(footprint, q.area)) return false;
   }
   if (q.filter !== undefined && !evaluateCql2(q.filter, item)) return false;

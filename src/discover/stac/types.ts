@@ -71,11 +71,12 @@ export interface StacSourceOptions {
   /** Planetary Computer SAS token endpoint root (default https://planetarycomputer.microsoft.com/api/sas/v1/token). */
   tokenUrl?: string;
   /**
-   * How item search is sent: 'POST' (default for the known providers), 'GET' (query string), or
-   * 'auto' (read the landing page once and use POST only when a search link offers it).
+   * How item search is sent: 'POST' (default for earth-search and planetary-computer), 'GET'
+   * (query string), or 'auto' (default for stac-api: read the landing page once and use POST only
+   * when a search link offers it).
    */
   searchMethod?: 'POST' | 'GET' | 'auto';
-  /** Injectable fetch (tests, benchmarks); default Node's global fetch. */
+  /** Injectable fetch (tests, benchmarks); default node-fetch 3. */
   fetchImpl?: FetchLike;
   /** Injected waiting (tests make backoff instant but still record the delays asked for). */
   sleep?: (ms: number) => Promise<void>;

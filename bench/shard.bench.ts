@@ -1,0 +1,122 @@
+// Shard writer benchmark: throughput (MB/s of uncompressed tensor payload) and peak RSS writing N tiles of
+// 12 L2A + 13 L1C (uint16) + 2 S1 (float32) + 1 land-cover (uint8) channels at 256 px, against DuckDB
+// writing the same rows with zstd (`COPY ... TO ... (FORMAT parquet, COMPRESSION zstd)`) in the same run;
+// plus read-back throughput of our reader. Each writer runs in its own child process so each peak RSS
+// belongs to that writer alone. N: SHARD_BENCH_TILES (default 200; 20 with BENCH_QUICK=1; the issue's
+// figure is N=1000). Target: >= DuckDB's throughput; RSS bounded by one row group (independent of N).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchContext } from './harness.js';
+import type { TileRecord } from '../src/model/types.js';
+
+const SIZE = 256;
+
+interface WorkerResult {
+  seconds: number;
+  payloadMB: number;
+  fileMB: number;
+  peakRssMiB: number;
+  baseRssMiB: number;
+  readSeconds?: number;
+}
+
+/** N tiles sharing 4 synthetic pixel sets (distinct ids): generation stays out of the timing. */
+async function tiles(n: number): Promise<TileRecord[]> {
+  const { syntheticTile } = await import('../src/shard/synthetic.js');
+  const pool = [0, 1, 2, 3].map((i) => syntheticTile(i, { size: SIZE, l1cBands: 13 }));
+  return Array.from({ length: n }, (_, i) => ({ ...pool[i % 4], tileId: `T${String(i).padStart(6, '0')}` }));
+}
+
+async function worker(kind: string, n: number, dir: string): Promise<WorkerResult> {
+  const list = await tiles(n);
+  const { tilePayloadBytes } = await import('../src/shard/row-codec.js');
+  const payload = list.reduce((s, t) => s + tilePayloadBytes(t), 0);
+  const baseRssMiB = process.memoryUsage().rss / 2 ** 20;
+  const { statSync, readdirSync } = await import('node:fs');
+  const dirMB = () => readdirSync(dir).filter((f) => f.endsWith('.parquet')).reduce((s, f) => s + statSync(join(dir, f)).size, 0) / 1e6;
+  if (kind === 'ours') {
+    const { openShardSink } = await import('../src/shard/sink.js');
+    const { normalise } = await import('../src/config/sections/shard.js');
+    const { iterateTiles } = await import('../src/shard/reader.js');
+    const t0 = performance.now();
+    const sink = openShardSink(dir, normalise({}), { overwrite: true });
+    for (const t of list) await sink.write(t);
+    await sink.close();
+    const seconds = (performance.now() - t0) / 1000;
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    const r0 = performance.now();
+    let rows = 0;
+    for await (const _t of iterateTiles(dir)) rows++;
+    if (rows !== n) throw new Error(`read back ${rows} tiles, wrote ${n}`);
+    return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000 };
+  }
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { polygonToWkb } = await import('../src/shard/wkb.js');
+  const { toLittleEndianBytes } = await import('../src/shard/tensor-bytes.js');
+  const t0 = performance.now();
+  const db = await DuckDBInstance.create(':memory:', { memory_limit: '2GB', temp_directory: join(dir, 'spill') });
+  const con = await db.connect();
+  await con.run(`CREATE TABLE t (tile_id VARCHAR, cell_id VARCHAR, epsg INTEGER, width INTEGER, height INTEGER,
+    s2_l2a_data BLOB, s2_l1c_data BLOB, s1_data BLOB, landcover BLOB, cloud_fraction DOUBLE, sample_weight DOUBLE, geometry BLOB)`);
+  const ap = await con.createAppender('t');
+  for (const t of list) {
+    ap.appendVarchar(t.tileId);
+    ap.appendVarchar(t.cellId);
+    ap.appendInteger(t.epsg);
+    ap.appendInteger(t.width);
+    ap.appendInteger(t.height);
+    for (const m of ['s2_l2a', 's2_l1c', 's1'] as const) ap.appendBlob(toLittleEndianBytes(t.modalities[m]!.data));
+    ap.appendBlob(t.landcover);
+    if (t.cloudFraction === null) ap.appendNull();
+    else ap.appendDouble(t.cloudFraction);
+    ap.appendDouble(t.sampleWeight);
+    ap.appendBlob(polygonToWkb(t.footprint));
+    ap.endRow();
+  }
+  ap.closeSync();
+  await con.run(`COPY t TO '${join(dir, 'duck.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32)`);
+  con.closeSync();
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB: process.resourceUsage().maxRSS / 1024, baseRssMiB };
+}
+
+function runWorker(kind: string, n: number): WorkerResult {
+  const dir = mkdtempSync(join(tmpdir(), `terrafm-shard-bench-${kind}-`));
+  try {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, SHARD_BENCH_WORKER: kind, SHARD_BENCH_N: String(n), SHARD_BENCH_DIR: dir },
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (res.status !== 0) throw new Error(`${kind} worker failed (${res.status ?? res.signal}): ${res.stderr.slice(-2000)}`);
+    return JSON.parse(res.stdout.trim().split('\n').pop()!) as WorkerResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function (ctx: BenchContext): Promise<void> {
+  const n = Number(process.env.SHARD_BENCH_TILES ?? (ctx.quick ? 20 : 200));
+  const reps = ctx.quick ? 1 : 2;
+  const ours: WorkerResult[] = [];
+  const duck: WorkerResult[] = [];
+  for (let r = 0; r < reps; r++) {
+    ours.push(runWorker('ours', n));
+    duck.push(runWorker('duckdb', n));
+  }
+  const mbps = (w: WorkerResult) => w.payloadMB / w.seconds;
+  const what = `${n} tiles x 28 channels at ${SIZE} px (${ours[0].payloadMB.toFixed(0)} MB payload)`;
+  ctx.record({ name: `shard write (hyparquet-writer + zstd 3), ${what}`, unit: 'MB/s', values: ours.map(mbps), note: `target >= DuckDB below; files ${ours[0].fileMB.toFixed(0)} MB` });
+  ctx.record({ name: `DuckDB appender + COPY (FORMAT parquet, COMPRESSION zstd), ${what}`, unit: 'MB/s', values: duck.map(mbps), note: `peer, same rows (no list columns); file ${duck[0].fileMB.toFixed(0)} MB` });
+  ctx.record({ name: `shard write peak RSS, ${what}`, unit: 'MiB', values: ours.map((w) => w.peakRssMiB), note: `row group <= 32 tiles / 64 MiB; RSS before writing (tiles in memory) ${ours[0].baseRssMiB.toFixed(0)} MiB` });
+  ctx.record({ name: `DuckDB peak RSS, ${what}`, unit: 'MiB', values: duck.map((w) => w.peakRssMiB), note: 'memory_limit 2GB (spills beyond)' });
+  ctx.record({ name: `shard read (iterateTiles, all columns decoded), ${what}`, unit: 'MB/s', values: ours.map((w) => w.payloadMB / w.readSeconds!) });
+}
+
+if (process.env.SHARD_BENCH_WORKER) {
+  const r = await worker(process.env.SHARD_BENCH_WORKER, Number(process.env.SHARD_BENCH_N), process.env.SHARD_BENCH_DIR!);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}

@@ -1,0 +1,50 @@
+// `terrafm embed <corpus> --encoder <dir> --out <file.parquet>`: CLS embeddings of every tile.
+import { MODALITIES, type Modality } from '../../model/types.js';
+import { UsageError } from '../../errors.js';
+import { embedCorpus } from '../../train/index.js';
+import { defineCommand, int, oneOf, required, str, type ParsedValues } from '../command.js';
+
+export interface EmbedCommandOptions {
+  corpus: string;
+  encoder: string;
+  out: string;
+  inputSize?: number;
+  modalities?: Modality[];
+  backend: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+}
+
+export function parseModalities(values: ParsedValues): Modality[] | undefined {
+  const v = str(values, 'modalities');
+  if (v === undefined) return undefined;
+  const list = v.split(',').map((s) => s.trim());
+  const bad = list.filter((m) => !MODALITIES.includes(m as Modality));
+  if (bad.length) throw new UsageError(`--modalities: ${bad.join(', ')} unknown; expected a comma list of ${MODALITIES.join(', ')}`);
+  return list as Modality[];
+}
+
+export const embedCommand = defineCommand<EmbedCommandOptions>({
+  name: 'embed',
+  summary: 'Write the CLS embedding of every corpus tile to Parquet (tile_id, dominant_class, embedding list<float>).',
+  positionals: [{ name: 'corpus', description: 'Corpus directory.', required: true }],
+  options: {
+    encoder: { type: 'string', valueName: '<dir>', description: 'Exported encoder (model.json + weights.bin), e.g. <run>/encoder.' },
+    out: { type: 'string', short: 'o', valueName: '<file.parquet>', description: 'Output Parquet file.' },
+    'input-size': { type: 'string', valueName: '<px>', description: 'Resize tiles to this side (default the encoder input size).' },
+    modalities: { type: 'string', valueName: '<list>', description: 'Comma list of modalities to use (default all a tile has; several are fused).' },
+    backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend.' },
+  },
+  examples: ['terrafm embed runs/demo/shards --encoder runs/demo/train/encoder --out runs/demo/embeddings.parquet'],
+  parse: (values, positionals) => ({
+    corpus: positionals[0],
+    encoder: required(str(values, 'encoder'), '--encoder <dir>'),
+    out: required(str(values, 'out'), '--out <file.parquet>'),
+    inputSize: int(values, 'input-size', 8),
+    modalities: parseModalities(values),
+    backend: oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const) ?? 'auto',
+  }),
+  async run(opts, io) {
+    const n = await embedCorpus(opts.corpus, opts.encoder, opts.out, { inputSize: opts.inputSize, modalities: opts.modalities, backend: opts.backend, log: (l) => process.stderr.write(`${l}\n`) });
+    (io?.stdout ?? process.stdout).write(`wrote ${n} embeddings to ${opts.out}\n`);
+    return 0;
+  },
+});

@@ -1,0 +1,79 @@
+// `terrafm eval knn <corpus> --encoder <dir>` (or --random-init for the baseline): kNN accuracy of
+// frozen CLS features against each held-out tile's dominant WorldCover class, overall and per class.
+import { UsageError } from '../../errors.js';
+import type { Modality } from '../../model/types.js';
+import { evalKnn, formatKnn } from '../../train/index.js';
+import { MODEL_SIZES, type ModelSize } from '../../train/sizes.js';
+import { defineCommand, int, oneOf, str } from '../command.js';
+import { parseModalities } from './embed.js';
+
+export interface EvalCommandOptions {
+  task: 'knn';
+  corpus: string;
+  /** null: random initialisation (baseline). */
+  encoder: string | null;
+  size: ModelSize;
+  seed: number;
+  k: number;
+  heldOut: number;
+  inputSize?: number;
+  modalities?: Modality[];
+  backend: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  json: boolean;
+}
+
+export const evalCommand = defineCommand<EvalCommandOptions>({
+  name: 'eval',
+  summary: 'Evaluate an encoder: `eval knn` gives kNN accuracy on held-out tiles vs their dominant WorldCover class.',
+  positionals: [
+    { name: 'task', description: 'Evaluation: knn.', required: true },
+    { name: 'corpus', description: 'Corpus directory.', required: true },
+  ],
+  options: {
+    encoder: { type: 'string', valueName: '<dir>', description: 'Exported encoder directory (model.json + weights.bin).' },
+    'random-init': { type: 'boolean', description: 'Evaluate the random initialisation instead (baseline; use the run\'s --size and --seed).' },
+    size: { type: 'string', valueName: '<tiny|small|base|large>', default: 'tiny', description: 'Size of the random-init baseline.' },
+    seed: { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the random-init baseline.' },
+    k: { type: 'string', valueName: '<n>', default: '20', description: 'Neighbours.' },
+    'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out (split by tile-id hash).' },
+    'input-size': { type: 'string', valueName: '<px>', description: 'Resize tiles to this side (default the encoder input size).' },
+    modalities: { type: 'string', valueName: '<list>', description: 'Comma list of modalities to use.' },
+    backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend.' },
+    json: { type: 'boolean', description: 'Print the report as JSON.' },
+  },
+  examples: ['terrafm eval knn runs/demo/shards --encoder runs/demo/train/encoder', 'terrafm eval knn runs/demo/shards --random-init --size tiny --seed 0'],
+  parse(values, positionals) {
+    if (positionals[0] !== 'knn') throw new UsageError(`terrafm eval: unknown task "${positionals[0] ?? ''}"; expected: knn`);
+    const encoder = str(values, 'encoder');
+    const random = values['random-init'] === true;
+    if (!encoder === !random) throw new UsageError('terrafm eval knn: give exactly one of --encoder <dir> or --random-init');
+    return {
+      task: 'knn',
+      corpus: positionals[1],
+      encoder: encoder ?? null,
+      size: oneOf(values, 'size', MODEL_SIZES) ?? 'tiny',
+      seed: int(values, 'seed', 0) ?? 0,
+      k: int(values, 'k', 1) ?? 20,
+      heldOut: int(values, 'held-out', 1, 99) ?? 30,
+      inputSize: int(values, 'input-size', 8),
+      modalities: parseModalities(values),
+      backend: oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const) ?? 'auto',
+      json: values.json === true,
+    };
+  },
+  async run(opts, io) {
+    const r = await evalKnn(opts.corpus, opts.encoder, {
+      size: opts.size,
+      seed: opts.seed,
+      k: opts.k,
+      heldOutPercent: opts.heldOut,
+      inputSize: opts.inputSize,
+      modalities: opts.modalities,
+      backend: opts.backend,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    const out = io?.stdout ?? process.stdout;
+    out.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatKnn(r, opts.encoder ?? `random init (${opts.size}, seed ${opts.seed})`)}\n`);
+    return 0;
+  },
+});

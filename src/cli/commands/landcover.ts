@@ -1,0 +1,145 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SamplingConfig } from '../../config/sections/sampling.js';
+import { openStacSource } from '../../discover/stac/index.js';
+import { StageError, UsageError } from '../../errors.js';
+import type { BBox } from '../../model/types.js';
+import { cellsInBBox, readCellsFile } from '../../sample/landcover/cells-input.js';
+import { gdalLandcoverReader } from '../../sample/landcover/gdal-reader.js';
+import { runLandcoverPass } from '../../sample/landcover/pass.js';
+import type { LandcoverCell } from '../../sample/landcover/plan.js';
+import { perCellHrefSource, rasterFileSource, tileHrefSource, type LandcoverSource } from '../../sample/landcover/sources.js';
+import { classFrequencies, writeClassFrequencies, writeLandcoverTable } from '../../sample/landcover/table.js';
+import { loadSamplingConfig } from '../../sample/load-sampling-config.js';
+import { defineCommand, int, num, oneOf, str } from '../command.js';
+
+export interface LandcoverCommandOptions {
+  /** Cells: a lon/lat box covered with the grid, or a file of GridCell / CellScenes records. */
+  cells: { bbox: BBox; cellSizeKm: number; tileSizePx: number; gridResolutionM: number; limit?: number } | { file: string };
+  /** Output directory: landcover.parquet and class-frequencies.json. */
+  out: string;
+  landcover: SamplingConfig['landcover'];
+}
+
+/** Planetary Computer blob hrefs need a SAS token; everything else is read as is. */
+function signerFor(hrefs: string[]): ((h: string) => Promise<string>) | undefined {
+  if (!hrefs.some((h) => /\.blob\.core\.windows\.net\//.test(h))) return undefined;
+  const pc = openStacSource({ provider: 'planetary-computer' });
+  return (h) => pc.signHref(h);
+}
+
+export async function runLandcoverCommand(opts: LandcoverCommandOptions, out: NodeJS.WritableStream = process.stdout) {
+  let cells: LandcoverCell[];
+  let perCell = new Map<string, string[]>();
+  if ('bbox' in opts.cells) {
+    const c = opts.cells;
+    cells = cellsInBBox(c.bbox, { cellSizeKm: c.cellSizeKm, tileSizePx: c.tileSizePx, resolutionM: c.gridResolutionM }, c.limit);
+  } else {
+    const f = await readCellsFile(opts.cells.file);
+    cells = f.cells;
+    perCell = f.hrefs;
+  }
+  if (cells.length === 0) throw new StageError('landcover', 'no cells to read; expected a bbox or cells file with at least one cell');
+  const src = opts.landcover.source;
+  let source: LandcoverSource;
+  if (src.kind === 'raster') source = rasterFileSource(src.path);
+  else if (src.kind === 'hrefs') source = tileHrefSource(src.hrefs, signerFor(src.hrefs));
+  else {
+    if (perCell.size === 0)
+      throw new StageError('landcover', "source 'stac' needs CellScenes records with landcover scenes (from discovery); give --raster or --href otherwise");
+    source = perCellHrefSource(perCell, signerFor([...perCell.values()].flat()));
+  }
+  const reader = gdalLandcoverReader({ resampling: opts.landcover.resampling });
+  try {
+    const res = await runLandcoverPass(cells, source, reader, { resolutionM: opts.landcover.resolutionM, concurrency: opts.landcover.concurrency });
+    await mkdir(opts.out, { recursive: true });
+    const table = path.join(opts.out, 'landcover.parquet');
+    const freqFile = path.join(opts.out, 'class-frequencies.json');
+    await writeLandcoverTable(table, res.population, opts.landcover.resolutionM);
+    const freq = classFrequencies(res.population, opts.landcover.resolutionM);
+    await writeClassFrequencies(freqFile, freq);
+    out.write(
+      `landcover: ${cells.length} cells from ${source.describe()} at ${opts.landcover.resolutionM} m in ${res.elapsedS.toFixed(1)} s ` +
+        `(${(cells.length / Math.max(res.elapsedS, 1e-9)).toFixed(1)} cells/s); ${res.uncovered} cells had no map\n  wrote ${table}\n  wrote ${freqFile}\n`,
+    );
+    return { table, freqFile, result: res, frequencies: freq };
+  } finally {
+    reader.close();
+  }
+}
+
+function parseBBox(text: string): BBox {
+  const v = text.split(',').map(Number);
+  if (v.length !== 4 || v.some((x) => !Number.isFinite(x)) || !(v[0] < v[2] && v[1] < v[3]))
+    throw new UsageError(`--bbox: "${text}" is not valid; expected minlon,minlat,maxlon,maxlat with min < max`);
+  return v as BBox;
+}
+
+export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
+  name: 'landcover',
+  summary: 'Count WorldCover classes per grid cell (read through overviews) into a Parquet table plus global class frequencies.',
+  positionals: [],
+  options: {
+    out: { type: 'string', short: 'o', valueName: '<dir>', description: 'Output directory (required).' },
+    bbox: { type: 'string', valueName: '<minlon,minlat,maxlon,maxlat>', description: 'Cover this box with grid cells.' },
+    cells: { type: 'string', valueName: '<file>', description: 'Cells instead of --bbox: JSON array / JSON lines of GridCell or CellScenes records.' },
+    limit: { type: 'string', valueName: '<n>', description: 'With --bbox: at most this many cells (previews).' },
+    'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid cell size for --bbox.', default: '10.68' },
+    raster: { type: 'string', valueName: '<path|url>', description: 'One land-cover raster or VRT covering the cells.' },
+    href: { type: 'string', multiple: true, valueName: '<path|url>', description: 'A WorldCover tile (repeatable); matched to cells by tile name (N00E006).' },
+    'hrefs-file': { type: 'string', valueName: '<file>', description: 'WorldCover tile hrefs, one per line.' },
+    pipeline: { type: 'string', valueName: '<pipeline.yaml>', description: 'Read options from its `sampling.landcover` section; flags override it.' },
+    resolution: { type: 'string', valueName: '<m>', description: 'Resolution of the count in metres (overviews are used).', default: '80' },
+    resampling: { type: 'string', valueName: '<nearest|mode>', description: 'Class-preserving resampling.', default: 'nearest' },
+    concurrency: { type: 'string', valueName: '<n>', description: 'Cells read at once.', default: '2' },
+  },
+  examples: [
+    'terrafm landcover --bbox 6,0,9,3 --raster ESA_WorldCover_10m_2021_v200_N00E006_Map.tif --out runs/x/landcover',
+    'terrafm landcover --cells discover/cells.jsonl --out runs/x/landcover   # landcover hrefs chosen by discovery',
+  ],
+  parse(values) {
+    const outDir = str(values, 'out');
+    if (!outDir) throw new UsageError('missing --out <dir>');
+    const base = loadSamplingConfig(str(values, 'pipeline')).landcover;
+    const bbox = str(values, 'bbox');
+    const file = str(values, 'cells');
+    if (!bbox === !file) throw new UsageError('give exactly one of --bbox <minlon,minlat,maxlon,maxlat> or --cells <file>');
+    const cellSizeKm = num(values, 'cell-size-km') ?? 10.68;
+    const cells: LandcoverCommandOptions['cells'] = bbox
+      ? { bbox: parseBBox(bbox), cellSizeKm, tileSizePx: Math.round((cellSizeKm * 1000) / 10), gridResolutionM: 10, limit: int(values, 'limit', 1) }
+      : { file: file! };
+    const raster = str(values, 'raster');
+    const hrefs = (values.href as string[] | undefined) ?? [];
+    const hrefsFile = str(values, 'hrefs-file');
+    if ([raster, hrefs.length > 0 || undefined, hrefsFile].filter(Boolean).length > 1)
+      throw new UsageError('give at most one of --raster, --href, --hrefs-file');
+    let source = base.source;
+    if (raster) source = { kind: 'raster', path: raster };
+    else if (hrefs.length > 0) source = { kind: 'hrefs', hrefs };
+    else if (hrefsFile) source = { kind: 'hrefs', hrefs: [`@${hrefsFile}`] };
+    const resolution = num(values, 'resolution');
+    if (resolution !== undefined && !(resolution > 0)) throw new UsageError(`--resolution: ${resolution} is not valid; expected metres > 0`);
+    return {
+      cells,
+      out: outDir,
+      landcover: {
+        resolutionM: resolution ?? base.resolutionM,
+        resampling: oneOf(values, 'resampling', ['nearest', 'mode'] as const) ?? base.resampling,
+        source,
+        concurrency: int(values, 'concurrency', 1, 64) ?? base.concurrency,
+      },
+    };
+  },
+  async run(opts, io) {
+    const src = opts.landcover.source;
+    // An hrefs file is read here, not in parse, so parse stays free of I/O beyond the pipeline file.
+    if (src.kind === 'hrefs' && src.hrefs.length === 1 && src.hrefs[0].startsWith('@')) {
+      const file = src.hrefs[0].slice(1);
+      const lines = (await readFile(file, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length === 0) throw new UsageError(`--hrefs-file ${file} lists no hrefs`);
+      opts = { ...opts, landcover: { ...opts.landcover, source: { kind: 'hrefs', hrefs: lines } } };
+    }
+    await runLandcoverCommand(opts, io?.stdout ?? process.stdout);
+    return 0;
+  },
+});

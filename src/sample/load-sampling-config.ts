@@ -1,0 +1,34 @@
+// Read the `sampling:` key of a pipeline YAML on its own, validated against this section's schema, for
+// the `landcover` and `sample` commands (the full pipeline loader validates it too once it is wired in).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import YAML from 'yaml';
+import { normalise, samplingSection, type SamplingConfig } from '../config/sections/sampling.js';
+import { ConfigError } from '../errors.js';
+
+export function loadSamplingConfig(file: string | undefined): SamplingConfig {
+  if (!file) return normalise(undefined);
+  let doc: unknown;
+  try {
+    doc = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read or parse YAML: ${(e as Error).message}` }]);
+  }
+  const raw = (doc as Record<string, unknown> | null)?.sampling;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(samplingSection.schema);
+  if (raw !== undefined && !validate(raw)) {
+    throw new ConfigError(
+      file,
+      (validate.errors ?? []).map((e) => ({
+        path: ['sampling', ...e.instancePath.split('/').filter(Boolean)].join('.'),
+        message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      })),
+    );
+  }
+  const cfg = normalise(raw as Parameters<typeof normalise>[0], path.dirname(path.resolve(file)));
+  const issues = samplingSection.rules?.(cfg) ?? [];
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return cfg;
+}

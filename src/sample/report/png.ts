@@ -1,0 +1,12 @@
+// PNG copies of the SVG charts, rendered by resvg (Rust, prebuilt binary via @resvg/resvg-js) with the
+// system fonts. We render the very same SVG rather than drawing twice, so the two never disagree.
+import { Resvg } from '@resvg/resvg-js';
+
+export function svgToPng(svg: string, scale = 1.5): Buffer {
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    background: '#ffffff',
+  });
+  return r.render().asPng();
+}

@@ -1,0 +1,12 @@
+// Public API of the shard stage: the sink the tile stage writes into, the reader the trainer streams
+// from, and inspect/validate for the CLI.
+export { openShardSink, type ShardSink, type CorpusResult, type OpenSinkOptions } from './sink.js';
+export { openCorpus, openShard, readShardRows, readShardFile, iterateTiles, columnsFor, type Corpus, type ShardFile, type ReadOptions, type IterateOptions } from './reader.js';
+export { validateCorpus, assertValidCorpus, type ValidateReport } from './validate.js';
+export { inspectCorpus, formatInspect, type InspectSummary } from './inspect.js';
+export { bandMoments, mergeStats, emptyStats, statsToJson, statsFromJson, type CorpusStats, type ModalityStats, type BandStats, type StatsJson } from './stats.js';
+export { SCHEMA_VERSION, COLUMNS, COLUMN_NAMES, describeSchemaV1 } from './schema-v1.js';
+export type { ShardTile } from './row-codec.js';
+export type { Manifest, ManifestShard } from './manifest.js';
+export type { CorpusLayout, ModalityLayout } from './layout.js';
+export type { ShardEntry } from './shard-file-writer.js';

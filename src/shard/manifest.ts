@@ -1,0 +1,90 @@
+// manifest.json and stats.json: the corpus index. Written last and atomically, so a directory with a
+// manifest is a finished corpus; both are plain JSON without timestamps (identical inputs, identical files).
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ShardError } from '../errors.js';
+import { layoutFromJson, type CorpusLayout, type LayoutJson } from './layout.js';
+import { SCHEMA_VERSION } from './schema-v1.js';
+import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const STATS_FILE = 'stats.json';
+
+export interface ManifestShard {
+  file: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  tile_id_min: string;
+  tile_id_max: string;
+  row_groups: number;
+}
+
+export interface Manifest {
+  format: 'terrafm-shard';
+  schema_version: number;
+  tiles: number;
+  bytes: number;
+  layout: LayoutJson;
+  shards: ManifestShard[];
+}
+
+/** Writes a file via `<name>.tmp` + fsync + rename. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w');
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new ShardError(`cannot write ${path}: ${(e as Error).message}`, e);
+  }
+}
+
+export function writeManifest(dir: string, m: Manifest): void {
+  writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
+}
+
+export function writeStats(dir: string, s: StatsJson): void {
+  writeFileAtomic(join(dir, STATS_FILE), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ShardError(code === 'ENOENT' ? `${path} is missing (not a finished corpus?)` : `cannot read ${path}: ${(e as Error).message}`, e);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ShardError(`${path} is not valid JSON: ${(e as Error).message}`, e);
+  }
+}
+
+/** Reads and checks manifest.json; throws ShardError naming the field that is wrong. */
+export function readManifest(dir: string): { manifest: Manifest; layout: CorpusLayout } {
+  const path = join(dir, MANIFEST_FILE);
+  const j = readJson(path) as Partial<Manifest>;
+  if (j?.format !== 'terrafm-shard') throw new ShardError(`${path}: format is ${JSON.stringify(j?.format)}, expected "terrafm-shard"`);
+  if (j.schema_version !== SCHEMA_VERSION) throw new ShardError(`${path}: schema_version is ${JSON.stringify(j.schema_version)}, expected ${SCHEMA_VERSION}`);
+  if (!Array.isArray(j.shards)) throw new ShardError(`${path}: shards is not a list`);
+  j.shards.forEach((s, i) => {
+    if (typeof s?.file !== 'string' || typeof s.rows !== 'number' || typeof s.bytes !== 'number' || typeof s.sha256 !== 'string') {
+      throw new ShardError(`${path}: shards[${i}] needs file, rows, bytes and sha256`);
+    }
+    if (s.file.includes('/') || s.file.includes('\\') || s.file.startsWith('.')) throw new ShardError(`${path}: shards[${i}].file ${JSON.stringify(s.file)} is not a plain file name`);
+  });
+  const layout = layoutFromJson(j.layout, path);
+  return { manifest: j as Manifest, layout };
+}
+
+export function readStats(dir: string): { json: StatsJson; stats: CorpusStats } {
+  const path = join(dir, STATS_FILE);
+  const j = readJson(path);
+  return { json: j as StatsJson, stats: statsFromJson(j, path) };
+}

@@ -1,0 +1,33 @@
+// Rewrite corpora into a new one (other shard settings) or merge corpora written separately. Histogram
+// ranges are taken from the first input's statistics unless configured, so the merged statistics use the
+// same bins as the inputs.
+import { resolve } from 'node:path';
+import { ShardError } from '../errors.js';
+import type { ShardConfig } from '../config/sections/shard.js';
+import type { Modality } from '../model/types.js';
+import { openCorpus, iterateTiles } from './reader.js';
+import { openShardSink, type CorpusResult } from './sink.js';
+
+export async function reshardCorpora(inputs: string[], out: string, cfg: ShardConfig, opts: { overwrite?: boolean } = {}): Promise<CorpusResult> {
+  const outAbs = resolve(out);
+  if (inputs.some((d) => resolve(d) === outAbs)) throw new ShardError(`output ${out} is also an input; write the new corpus to another directory`);
+  const corpora = inputs.map((d) => openCorpus(d));
+  const ranges = { ...cfg.histogramRanges };
+  for (const c of corpora) {
+    for (const [m, ms] of Object.entries(c.stats.modalities)) ranges[m as Modality] ??= [ms!.lo, ms!.hi];
+  }
+  const bins = cfg.histogramBins;
+  const sink = openShardSink(out, { ...cfg, histogramRanges: ranges, histogramBins: bins }, { overwrite: opts.overwrite });
+  try {
+    for (const dir of inputs) {
+      for await (const t of iterateTiles(dir)) {
+        const { shard: _s, rowIndex: _r, ...tile } = t;
+        await sink.write(tile);
+      }
+    }
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return sink.close();
+}

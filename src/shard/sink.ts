@@ -1,0 +1,105 @@
+// ShardSink: where the tile stage (and `terrafm run`) streams finished tiles. The directory sink cuts
+// shards by rows or bytes, rejects duplicate tile ids, and on close writes stats.json then manifest.json.
+// Only local directories are supported; writing straight to object storage is out of scope (sync the
+// finished directory instead: files are immutable once renamed, so a copy is consistent).
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ShardError } from '../errors.js';
+import type { TileRecord } from '../model/types.js';
+import type { ShardConfig } from '../config/sections/shard.js';
+import { layoutToJson, type CorpusLayout } from './layout.js';
+import { MANIFEST_FILE, STATS_FILE, writeManifest, writeStats, type Manifest } from './manifest.js';
+import { tilePayloadBytes } from './row-codec.js';
+import { SCHEMA_VERSION } from './schema-v1.js';
+import { ShardFileWriter, type ShardEntry } from './shard-file-writer.js';
+import { emptyStats, mergeStats, statsToJson, type CorpusStats } from './stats.js';
+
+export interface ShardSink {
+  /** Adds one tile; may finish a shard file. Throws ShardError for a bad or duplicate tile. */
+  write(tile: TileRecord): Promise<void>;
+  /** Finishes the open shard, writes stats.json and manifest.json; returns the manifest. */
+  close(): Promise<CorpusResult>;
+  /** Deletes the unfinished shard (finished shards stay, but no manifest is written). */
+  abort(): Promise<void>;
+}
+
+export interface CorpusResult {
+  manifest: Manifest;
+  stats: CorpusStats;
+  shards: ShardEntry[];
+}
+
+export interface OpenSinkOptions {
+  /** Remove an existing corpus (manifest, stats, shards with this prefix) first. Default false: refuse. */
+  overwrite?: boolean;
+  /** Layout known up front (e.g. from the tile config); otherwise the first tiles fix it. */
+  layout?: CorpusLayout;
+}
+
+const shardName = (prefix: string, n: number) => `${prefix}-${String(n).padStart(5, '0')}.parquet`;
+
+/** Opens a directory as a new corpus. */
+export function openShardSink(dir: string, cfg: ShardConfig, opts: OpenSinkOptions = {}): ShardSink {
+  mkdirSync(dir, { recursive: true });
+  const ours = (f: string) => f === MANIFEST_FILE || f === STATS_FILE || (f.startsWith(`${cfg.namePrefix}-`) && (f.endsWith('.parquet') || f.endsWith('.parquet.tmp')));
+  const existing = readdirSync(dir).filter(ours);
+  if (existing.length) {
+    if (!opts.overwrite) throw new ShardError(`${dir} already holds a corpus (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}); use an empty directory or overwrite`);
+    for (const f of existing) rmSync(join(dir, f), { force: true });
+  }
+  return new DirectoryShardSink(dir, cfg, opts.layout ?? { modalities: {} });
+}
+
+class DirectoryShardSink implements ShardSink {
+  private current: ShardFileWriter | undefined;
+  private readonly entries: ShardEntry[] = [];
+  private readonly seen = new Map<string, string>();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly cfg: ShardConfig,
+    private readonly layout: CorpusLayout,
+  ) {}
+
+  async write(tile: TileRecord): Promise<void> {
+    if (this.closed) throw new ShardError(`sink for ${this.dir} is already closed`);
+    const first = this.seen.get(tile.tileId);
+    if (first !== undefined) throw new ShardError(`duplicate tile id ${JSON.stringify(tile.tileId)}: already written to ${first}`);
+    const size = tilePayloadBytes(tile);
+    const cur = this.current;
+    if (cur && cur.rows > 0 && (cur.rows >= this.cfg.maxRows || cur.sizeEstimate + size > this.cfg.maxBytes)) {
+      this.entries.push(await cur.close());
+      this.current = undefined;
+    }
+    this.current ??= new ShardFileWriter(join(this.dir, shardName(this.cfg.namePrefix, this.entries.length)), this.cfg, this.layout);
+    await this.current.add(tile);
+    this.seen.set(tile.tileId, shardName(this.cfg.namePrefix, this.entries.length));
+  }
+
+  async close(): Promise<CorpusResult> {
+    if (this.closed) throw new ShardError(`sink for ${this.dir} is already closed`);
+    this.closed = true;
+    if (this.current) this.entries.push(await this.current.close());
+    this.current = undefined;
+    // merged in manifest order, the same order validate uses, so the totals are reproducible bit for bit
+    const stats = this.entries.reduce((acc, e) => mergeStats(acc, e.stats), emptyStats());
+    const manifest: Manifest = {
+      format: 'terrafm-shard',
+      schema_version: SCHEMA_VERSION,
+      tiles: this.entries.reduce((n, e) => n + e.rows, 0),
+      bytes: this.entries.reduce((n, e) => n + e.bytes, 0),
+      layout: layoutToJson(this.layout),
+      shards: this.entries.map((e) => ({ file: e.file, rows: e.rows, bytes: e.bytes, sha256: e.sha256, tile_id_min: e.tileIdMin, tile_id_max: e.tileIdMax, row_groups: e.rowGroups })),
+    };
+    writeStats(this.dir, statsToJson(stats));
+    writeManifest(this.dir, manifest);
+    return { manifest, stats, shards: this.entries };
+  }
+
+  async abort(): Promise<void> {
+    this.closed = true;
+    this.current?.abort();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,167 @@
+// validate: everything a consumer relies on, checked against the bytes on disk. Each problem is one line
+// that names the shard (and tile) concerned; the CLI turns a non-empty list into a ValidationError.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ShardError, ValidationError } from '../errors.js';
+import { MODALITIES, WORLDCOVER_CLASSES, type Modality } from '../model/types.js';
+import { layoutMismatch, type CorpusLayout } from './layout.js';
+import { MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest } from './manifest.js';
+import { fileSize, openShard, readShardRows } from './reader.js';
+import { parquetSchemaV1 } from './schema-v1.js';
+import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, type CorpusStats } from './stats.js';
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Problems with a shard's Parquet schema compared with schema v1 (names, types, repetition). */
+function schemaProblems(file: string, schema: { name: string; type?: string; repetition_type?: string; num_children?: number }[]): string[] {
+  const want = parquetSchemaV1();
+  const fmt = (e: { name: string; type?: string; repetition_type?: string; num_children?: number }) => `${e.name}:${e.type ?? 'group'}:${e.repetition_type ?? ''}:${e.num_children ?? 0}`;
+  const a = want.map(fmt);
+  const b = schema.map(fmt);
+  if (a.length !== b.length) return [`${file}: schema has ${b.length} elements, schema v1 has ${a.length}`];
+  const i = a.findIndex((x, k) => x !== b[k]);
+  return i < 0 ? [] : [`${file}: schema element ${i} is ${b[i]}, schema v1 expects ${a[i]}`];
+}
+
+/** Layout entries in a shard footer that disagree with the corpus manifest. */
+function layoutProblems(file: string, shard: CorpusLayout, corpus: CorpusLayout): string[] {
+  const out: string[] = [];
+  for (const m of MODALITIES) {
+    const s = shard.modalities[m];
+    if (!s) continue;
+    const c = corpus.modalities[m];
+    if (!c) out.push(`${file}: footer declares a ${m} layout that manifest.json lacks`);
+    else {
+      const why = layoutMismatch(c, s);
+      if (why) out.push(`${file}: ${m} layout in the footer has ${why} (manifest.json)`);
+    }
+  }
+  return out;
+}
+
+export interface ValidateReport {
+  dir: string;
+  problems: string[];
+  shardsChecked: number;
+  tilesChecked: number;
+}
+
+/**
+ * Checks a corpus directory: manifest vs files (missing, extra, unfinished), sizes and sha256, Parquet
+ * schema and footer metadata, row counts, tile ids (unique across shards, within the recorded range),
+ * class histograms vs land-cover rasters, and every statistic recomputed from the pixels vs the stored
+ * per-shard and dataset statistics.
+ */
+export async function validateCorpus(dir: string): Promise<ValidateReport> {
+  const problems: string[] = [];
+  let manifest: Manifest;
+  let layout: CorpusLayout;
+  try {
+    ({ manifest, layout } = readManifest(dir));
+  } catch (e) {
+    return { dir, problems: [e instanceof ShardError ? e.message : String(e)], shardsChecked: 0, tilesChecked: 0 };
+  }
+  let stored: CorpusStats | undefined;
+  try {
+    stored = readStats(dir).stats;
+  } catch (e) {
+    problems.push(e instanceof ShardError ? e.message : String(e));
+  }
+
+  const listed = new Set(manifest.shards.map((s) => s.file));
+  const onDisk = existsSync(dir) ? readdirSync(dir) : [];
+  for (const f of onDisk.sort()) {
+    if (f.endsWith('.parquet') && !listed.has(f)) problems.push(`extra shard ${f}: present in ${dir} but not listed in ${MANIFEST_FILE}`);
+    if (f.endsWith('.tmp')) problems.push(`unfinished file ${f}: a write was interrupted (delete it or rewrite the corpus)`);
+  }
+  if (manifest.tiles !== manifest.shards.reduce((n, s) => n + s.rows, 0)) problems.push(`${MANIFEST_FILE}: tiles is ${manifest.tiles} but the shards' rows add up to ${manifest.shards.reduce((n, s) => n + s.rows, 0)}`);
+
+  const firstSeen = new Map<string, string>();
+  const recomputedShards: CorpusStats[] = [];
+  let shardsChecked = 0;
+  let tilesChecked = 0;
+  let allRead = true;
+  for (const entry of manifest.shards) {
+    const name = entry.file;
+    const path = join(dir, name);
+    const size = await fileSize(path);
+    if (size === undefined) {
+      problems.push(`missing shard ${name}: listed in ${MANIFEST_FILE} but not found`);
+      allRead = false;
+      continue;
+    }
+    if (size !== entry.bytes) problems.push(`${name}: size ${size} bytes, ${MANIFEST_FILE} says ${entry.bytes} (truncated or rewritten)`);
+    const sha = await sha256File(path);
+    if (sha !== entry.sha256) problems.push(`${name}: sha256 checksum mismatch (file ${sha}, ${MANIFEST_FILE} ${entry.sha256})`);
+    let shard;
+    try {
+      shard = await openShard(path);
+    } catch (e) {
+      problems.push(`${name}: not a readable shard: ${(e as Error).message}`);
+      allRead = false;
+      continue;
+    }
+    shardsChecked++;
+    try {
+      problems.push(...schemaProblems(name, shard.metadata.schema));
+      problems.push(...layoutProblems(name, shard.layout, layout));
+      const numRows = Number(shard.metadata.num_rows);
+      if (numRows !== entry.rows) problems.push(`${name}: has ${numRows} rows, ${MANIFEST_FILE} says ${entry.rows}`);
+      if (entry.row_groups !== undefined && shard.rowGroups.length !== entry.row_groups) problems.push(`${name}: has ${shard.rowGroups.length} row groups, ${MANIFEST_FILE} says ${entry.row_groups}`);
+      // recompute this shard's statistics from its pixels, in row order (as the writer did)
+      const acc = emptyStats();
+      for await (const t of readShardRows(shard)) {
+        tilesChecked++;
+        const prev = firstSeen.get(t.tileId);
+        if (prev !== undefined) problems.push(`duplicate tile id ${t.tileId}: in ${name} row ${t.rowIndex} and in ${prev}`);
+        else firstSeen.set(t.tileId, `${name} row ${t.rowIndex}`);
+        if (t.tileId < entry.tile_id_min || t.tileId > entry.tile_id_max) problems.push(`${name}: tile ${t.tileId} is outside the manifest's tile id range ${entry.tile_id_min}..${entry.tile_id_max}`);
+        const counts = landcoverHistogram(t.landcover);
+        const k = counts.findIndex((c, i) => c !== t.classHistogram[i]);
+        if (k >= 0) problems.push(`${name} tile ${t.tileId}: class_histogram[${k}] (class ${WORLDCOVER_CLASSES[k]}) is ${t.classHistogram[k]}, the landcover raster has ${counts[k]}`);
+        addLandcover(acc, counts);
+        for (const m of Object.keys(t.modalities) as Modality[]) {
+          const x = t.modalities[m]!;
+          const ref = shard.stats.modalities[m];
+          let ms = acc.modalities[m];
+          if (!ms) {
+            if (!ref) {
+              problems.push(`${name}: has ${m} pixels but its footer statistics have no ${m} entry`);
+              continue;
+            }
+            ms = acc.modalities[m] = emptyModalityStats(x.dtype, x.bands, ref.lo, ref.hi, ref.bins);
+          }
+          addTensor(ms, x.data, x.nodata);
+        }
+      }
+      recomputedShards.push(acc);
+      for (const d of diffStats(shard.stats, acc, 0)) problems.push(`${name}: footer statistics differ from the data: ${d}`);
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+      allRead = false;
+    } finally {
+      await shard.close();
+    }
+  }
+  if (stored && allRead) {
+    const merged = recomputedShards.reduce((a, b) => mergeStats(a, b), emptyStats());
+    // merged in manifest order like the writer, so equal up to nothing; the tolerance only forgives a
+    // stats.json produced by merging in another order (e.g. by a separate tool)
+    for (const d of diffStats(stored, merged, 1e-12)) problems.push(`${STATS_FILE}: differs from the statistics recomputed from the shards: ${d}`);
+  } else if (stored && !allRead) {
+    problems.push(`${STATS_FILE}: not compared with the data because some shards could not be read`);
+  }
+  return { dir, problems, shardsChecked, tilesChecked };
+}
+
+/** validateCorpus, throwing ValidationError (exit code 5) with the list when anything is wrong. */
+export async function assertValidCorpus(dir: string): Promise<ValidateReport> {
+  const report = await validateCorpus(dir);
+  if (report.problems.length) throw new ValidationError(dir, report.problems);
+  return report;
+}

@@ -1,0 +1,112 @@
+// `terrafm eval knn` and `terrafm embed` cores: frozen features of a corpus's tiles from an exported
+// encoder (or the random initialisation a run starts from, as the baseline).
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type { Modality } from '../model/types.js';
+import { WORLDCOVER_CLASSES } from '../model/types.js';
+import type { TrainBackend } from '../config/sections/train.js';
+import { TrainError } from '../errors.js';
+import { describeChoice, selectBackend } from './backend.js';
+import { writeFileAtomic } from './checkpoint.js';
+import { corpusTileSource } from './corpus.js';
+import { readEncoder } from './export.js';
+import { extractFeatures, randomEncoder, type EncoderWeights } from './features.js';
+import { isHeldOut, knnPredict, knnReport, type KnnReport } from './knn.js';
+import type { ModelSize } from './sizes.js';
+import type { TileSource } from './tiles.js';
+
+export interface EncoderRef {
+  /** Directory with model.json + weights.bin; or null for a random initialisation. */
+  dir: string | null;
+  /** For the random baseline: size and seed (same seed as the run gives the run's starting point). */
+  size?: ModelSize;
+  seed?: number;
+}
+
+export function loadEncoder(ref: EncoderRef): EncoderWeights {
+  if (ref.dir) {
+    const e = readEncoder(ref.dir);
+    return { shape: e.shape, values: e.values };
+  }
+  return randomEncoder(ref.size ?? 'tiny', ref.seed ?? 0);
+}
+
+export interface EvalOptions {
+  k?: number;
+  /** Percent of tiles held out (by tile-id hash). Default 30. */
+  heldOutPercent?: number;
+  splitSeed?: number;
+  inputSize?: number;
+  modalities?: Modality[];
+  backend?: TrainBackend;
+  log?: (line: string) => void;
+}
+
+export async function evalKnnSource(source: TileSource, enc: EncoderWeights, opts: EvalOptions = {}): Promise<KnnReport> {
+  const choice = await selectBackend(opts.backend ?? 'auto');
+  opts.log?.(describeChoice(choice));
+  const f = await extractFeatures(source, enc, { inputSize: opts.inputSize, modalities: opts.modalities });
+  const pct = opts.heldOutPercent ?? 30;
+  const trainIdx: number[] = [];
+  const testIdx: number[] = [];
+  f.tileIds.forEach((id, i) => {
+    if (f.labels[i] === 0) return; // no valid land cover: no label
+    (isHeldOut(id, pct, opts.splitSeed ?? 0) ? testIdx : trainIdx).push(i);
+  });
+  if (trainIdx.length === 0 || testIdx.length === 0)
+    throw new TrainError(`kNN needs labelled tiles on both sides of the split; got ${trainIdx.length} reference and ${testIdx.length} held-out tiles`);
+  const pick = (idx: number[]) => {
+    const a = new Float32Array(idx.length * f.dim);
+    idx.forEach((i, r) => a.set(f.features.subarray(i * f.dim, (i + 1) * f.dim), r * f.dim));
+    return a;
+  };
+  const k = opts.k ?? 20;
+  const preds = knnPredict(pick(trainIdx), trainIdx.map((i) => f.labels[i]), pick(testIdx), f.dim, k);
+  return knnReport(preds, testIdx.map((i) => f.labels[i]), k, trainIdx.length);
+}
+
+/** kNN accuracy of an encoder on a corpus directory. `encoderDir` null: the random-init baseline. */
+export async function evalKnn(corpusDir: string, encoderDir: string | null, opts: EvalOptions & { size?: ModelSize; seed?: number } = {}): Promise<KnnReport> {
+  return evalKnnSource(corpusTileSource(corpusDir, { modalities: opts.modalities }), loadEncoder({ dir: encoderDir, size: opts.size, seed: opts.seed }), opts);
+}
+
+export interface EmbedOptions {
+  inputSize?: number;
+  modalities?: Modality[];
+  backend?: TrainBackend;
+  log?: (line: string) => void;
+}
+
+/**
+ * Writes CLS embeddings to Parquet: tile_id (string), dominant_class (WorldCover code, int32),
+ * embedding (list<float>, the encoder's embed dim). Returns the number of rows.
+ */
+export async function embedToParquet(source: TileSource, enc: EncoderWeights, outFile: string, opts: EmbedOptions = {}): Promise<number> {
+  const choice = await selectBackend(opts.backend ?? 'auto');
+  opts.log?.(describeChoice(choice));
+  const f = await extractFeatures(source, enc, { inputSize: opts.inputSize, modalities: opts.modalities });
+  const n = f.tileIds.length;
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) rows.push(Array.from(f.features.subarray(i * f.dim, (i + 1) * f.dim)));
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: 'tile_id', data: f.tileIds },
+      { name: 'dominant_class', data: f.labels.map((b) => WORLDCOVER_CLASSES[b]) },
+      { name: 'embedding', data: rows },
+    ],
+    schema: [
+      { name: 'root', num_children: 3 },
+      { name: 'tile_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      { name: 'dominant_class', type: 'INT32', repetition_type: 'REQUIRED' },
+      { name: 'embedding', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
+    ],
+    kvMetadata: [{ key: 'terrafm:embedding', value: JSON.stringify({ dim: f.dim, size: enc.shape.size, feature: 'normed CLS token' }) }],
+  });
+  writeFileAtomic(outFile, Buffer.from(buf));
+  return n;
+}
+
+export async function embedCorpus(corpusDir: string, encoderDir: string, outFile: string, opts: EmbedOptions = {}): Promise<number> {
+  return embedToParquet(corpusTileSource(corpusDir, { modalities: opts.modalities }), loadEncoder({ dir: encoderDir }), outFile, opts);
+}

@@ -1,0 +1,69 @@
+// Encoder export in the TensorFlow.js weights format: model.json (weightsManifest + our metadata)
+// and one weights.bin of float32 little-endian values in manifest order, loadable with
+// tf.io.loadWeights or our readEncoder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { TrainError } from '../errors.js';
+import { writeFileAtomic } from './checkpoint.js';
+import { encoderParamSpecs, ENCODER_SHAPES, numel, type EncoderShape, type ModelSize } from './sizes.js';
+import type { ParamValues } from './params.js';
+
+export const ENCODER_FORMAT = 'terrafm-encoder/1';
+
+export interface EncoderModelJson {
+  format: string;
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: null;
+  userDefinedMetadata: { shape: EncoderShape; step: number; note: string };
+  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[];
+}
+
+export function writeEncoder(dir: string, shape: EncoderShape, values: ParamValues, step: number): void {
+  const specs = encoderParamSpecs(shape);
+  const total = specs.reduce((a, s) => a + numel(s.shape), 0);
+  const blob = new Float32Array(total);
+  let off = 0;
+  for (const s of specs) {
+    const v = values.get(s.name);
+    if (!v || v.length !== numel(s.shape)) throw new TrainError(`export: parameter ${s.name} missing or of wrong size`);
+    blob.set(v, off);
+    off += v.length;
+  }
+  const json: EncoderModelJson = {
+    format: ENCODER_FORMAT,
+    generatedBy: 'terrafm-pipeline',
+    convertedBy: null,
+    modelTopology: null,
+    userDefinedMetadata: { shape, step, note: 'Teacher encoder (backbone + fusion). Forward pass: src/train/model.ts encode().' },
+    weightsManifest: [{ paths: ['weights.bin'], weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })) }],
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  writeFileAtomic(path.join(dir, 'weights.bin'), Buffer.from(blob.buffer));
+  writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 1) + '\n');
+}
+
+export function readEncoder(dir: string): { shape: EncoderShape; values: ParamValues; step: number } {
+  const jf = path.join(dir, 'model.json');
+  let json: EncoderModelJson;
+  try {
+    json = JSON.parse(fs.readFileSync(jf, 'utf8')) as EncoderModelJson;
+  } catch (e) {
+    throw new TrainError(`cannot read encoder ${jf}: ${(e as Error).message}`, e);
+  }
+  if (json.format !== ENCODER_FORMAT) throw new TrainError(`${jf}: format "${json.format}"; expected "${ENCODER_FORMAT}"`);
+  const shape = json.userDefinedMetadata.shape;
+  if (!ENCODER_SHAPES[shape.size as ModelSize]) throw new TrainError(`${jf}: unknown size ${shape.size}`);
+  const man = json.weightsManifest[0];
+  const bin = fs.readFileSync(path.join(dir, man.paths[0]));
+  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const values: ParamValues = new Map();
+  let off = 0;
+  for (const w of man.weights) {
+    const n = numel(w.shape);
+    if (off + n > all.length) throw new TrainError(`${jf}: weights.bin is shorter than the manifest (${all.length} floats)`);
+    values.set(w.name, all.slice(off, off + n));
+    off += n;
+  }
+  return { shape, values, step: json.userDefinedMetadata.step };
+}

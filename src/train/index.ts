@@ -1,0 +1,17 @@
+// Public entry points of the train stage.
+import type { TrainConfig } from '../config/sections/train.js';
+import { corpusTileSource } from './corpus.js';
+import { trainWith, type TrainOptions, type TrainResult } from './loop.js';
+
+export { trainWith, type TrainOptions, type TrainResult } from './loop.js';
+export { evalKnn, evalKnnSource, embedCorpus, embedToParquet, loadEncoder } from './evaluate.js';
+export { formatKnn, type KnnReport } from './knn.js';
+export { corpusTileSource } from './corpus.js';
+export { memoryTileSource, type TileSource, type TrainTile, type CorpusStats } from './tiles.js';
+export { selectBackend, describeChoice } from './backend.js';
+export { countParams, encoderParamSpecs, ENCODER_SHAPES, MODEL_SIZES, type ModelSize } from './sizes.js';
+
+/** Pretrains on a shard corpus directory (manifest.json, stats.json, shards). */
+export async function trainOnCorpus(dir: string, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  return trainWith(corpusTileSource(dir, { modalities: cfg.views.modalities }), cfg, opts);
+}

@@ -1,0 +1,201 @@
+// One training step and the state it changes (student, teacher, AdamW moments, centres), kept
+// apart from the loop's I/O (loop.ts). A step:
+//   1. schedules for this step (lr, weight decay, teacher momentum, teacher temperature);
+//   2. teacher forward on the global views -> logits -> targets centred by the *current* centres;
+//   3. student forward on all views inside tf.variableGrads -> DINO loss -> gradients;
+//   4. NaN/Inf guard on loss and gradient norm; clip by global norm; AdamW;
+//   5. teacher EMA; centre EMAs (C and the class-aware C_h).
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainConfig } from '../config/sections/train.js';
+import { TrainError } from '../errors.js';
+import type { Modality } from '../model/types.js';
+import { AdamW, clipFactor } from './adamw.js';
+import type { Batch } from './loader.js';
+import { encodeViews, projectionHead, type ParamMap, type ViewTokens } from './model.js';
+import {
+  classFrequencies,
+  classWeights,
+  combinedCentre,
+  dinoLoss,
+  lossWeights,
+  teacherTargets,
+  tileClassWeights,
+  updateCentres,
+  type CentreState,
+} from './objective.js';
+import { createVariables, disposeVars, initParamValues, readValues, type ParamValues, type ParamVars } from './params.js';
+import { cosine, teacherTemperature, warmupCosine } from './schedules.js';
+import { encoderParamSpecs, ENCODER_SHAPES, headParamSpecs, type EncoderShape, type ParamSpec } from './sizes.js';
+import type { CorpusStats } from './tiles.js';
+
+export interface StepMetrics {
+  /** Steps completed after this one (1-based). */
+  step: number;
+  loss: number;
+  lr: number;
+  weightDecay: number;
+  momentum: number;
+  teacherTemp: number;
+  gradNorm: number;
+  clipped: boolean;
+  /** Mean entropy of the teacher targets (nats); near 0 = collapse to one prototype, near ln K = uniform. */
+  teacherEntropy: number;
+}
+
+export function trainSpecs(cfg: TrainConfig): { shape: EncoderShape; specs: ParamSpec[] } {
+  const shape = ENCODER_SHAPES[cfg.size];
+  return { shape, specs: [...encoderParamSpecs(shape), ...headParamSpecs(shape.embedDim, { ...cfg.head, outDim: cfg.outDim })] };
+}
+
+/** Reads a tensor's values and frees it. */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const v = t.dataSync() as Float32Array;
+  t.dispose();
+  return v;
+}
+
+export class TrainerState {
+  readonly shape: EncoderShape;
+  readonly specs: ParamSpec[];
+  readonly student: ParamVars;
+  readonly teacher: ParamVars;
+  readonly adam: AdamW;
+  centres: CentreState;
+  /** Steps completed. */
+  step = 0;
+  /** Class weights r_c from the corpus statistics. */
+  readonly classR: number[];
+
+  constructor(
+    readonly cfg: TrainConfig,
+    stats: CorpusStats,
+  ) {
+    const { shape, specs } = trainSpecs(cfg);
+    this.shape = shape;
+    this.specs = specs;
+    const values = initParamValues(specs, cfg.seed);
+    this.student = createVariables(specs, values, true);
+    this.teacher = createVariables(specs, values, false);
+    this.adam = new AdamW(this.student, new Set(specs.filter((s) => s.decay).map((s) => s.name)));
+    this.centres = { c: new Float32Array(cfg.outDim), ch: new Float32Array(cfg.outDim) };
+    this.classR = classWeights(classFrequencies(stats.classPixelCounts), cfg.centering.classPower);
+  }
+
+  runStep(batch: Batch): StepMetrics {
+    const cfg = this.cfg;
+    const s = this.step;
+    if (batch.step !== s) throw new Error(`batch for step ${batch.step} given at step ${s}`);
+    const lr = warmupCosine(s, cfg.steps, cfg.lr, cfg.minLr, cfg.warmupSteps);
+    const wd = cosine(s, cfg.steps, cfg.weightDecay.start, cfg.weightDecay.end);
+    const mom = cosine(s, cfg.steps, cfg.momentumTeacher.start, cfg.momentumTeacher.end);
+    const tauT = teacherTemperature(s, cfg.teacherTemp.warmupStart, cfg.teacherTemp.final, cfg.teacherTemp.warmupSteps);
+    const B = batch.size;
+    const nG = cfg.crops.globalCount;
+    const views: ViewTokens[] = batch.views.map((v) => {
+      const patches: ViewTokens['patches'] = {};
+      for (const m of Object.keys(v.patches) as Modality[]) {
+        const a = v.patches[m]!;
+        patches[m] = tf.tensor3d(a, [B, v.grid * v.grid, a.length / (B * v.grid * v.grid)]);
+      }
+      return { grid: v.grid, patches };
+    });
+    const teacherMap = this.teacher as unknown as ParamMap;
+    const studentMap = this.student as unknown as ParamMap;
+    const tLogits = tf.tidy(() => encodeViews(teacherMap, this.shape, views.slice(0, nG)).map((c) => projectionHead(teacherMap, c)));
+    const tData = readAndDispose(tf.tidy(() => tf.concat(tLogits, 0)));
+    const targets = teacherTargets(tLogits, combinedCentre(this.centres, cfg.centering), tauT);
+    const teacherEntropy = readAndDispose(
+      tf.tidy(() => {
+        const q = tf.concat(targets, 0);
+        return tf.mean(tf.neg(tf.sum(tf.mul(q, tf.log(tf.add(q, 1e-12))), -1)));
+      }),
+    )[0];
+    const a = tf.tensor1d(lossWeights(batch.sampleWeights, cfg.useSampleWeight));
+    const varList = [...this.student.values()];
+    const nameOf = new Map([...this.student].map(([k, v]) => [v.name, k]));
+    const { value, grads } = tf.variableGrads(() => {
+      const cls = encodeViews(studentMap, this.shape, views);
+      return dinoLoss(targets, cls.map((c) => projectionHead(studentMap, c)), cfg.studentTemp, a);
+    }, varList);
+    const loss = value.dataSync()[0];
+    const gList = Object.values(grads);
+    const gradNorm = readAndDispose(tf.tidy(() => tf.sqrt(tf.addN(gList.map((g) => tf.sum(tf.square(g)))))))[0];
+    const cleanup = () => {
+      tf.dispose([value, ...gList, a, ...targets, ...tLogits]);
+      for (const v of views) tf.dispose(Object.values(v.patches) as tf.Tensor[]);
+    };
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      cleanup();
+      throw new TrainError(
+        `step ${s + 1}: ${!Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${gradNorm}`} (lr ${lr.toExponential(3)}); ` +
+          'stopping before the weights are damaged. Resume from the last checkpoint with a lower lr or clip_grad, and check the corpus statistics (a zero std gives Inf).',
+      );
+    }
+    const factor = clipFactor(gradNorm, cfg.clipGrad);
+    const byName = new Map<string, tf.Tensor>();
+    for (const [vn, g] of Object.entries(grads)) byName.set(nameOf.get(vn)!, factor < 1 ? tf.mul(g, factor) : g);
+    this.adam.step(byName, lr, wd);
+    if (factor < 1) tf.dispose([...byName.values()]);
+    tf.tidy(() => {
+      for (const [k, t] of this.teacher) t.assign(tf.add(tf.mul(t, mom), tf.mul(this.student.get(k)!, 1 - mom)));
+    });
+    this.centres = updateCentres(this.centres, tData, nG * B, tileClassWeights(batch.histograms, this.classR), cfg.centering);
+    cleanup();
+    this.step = s + 1;
+    return { step: this.step, loss, lr, weightDecay: wd, momentum: mom, teacherTemp: tauT, gradNorm, clipped: factor < 1, teacherEntropy };
+  }
+
+  /** All tensors of the state, named for the checkpoint. */
+  tensors(): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const [k, v] of readValues(this.student)) out.set(`student/${k}`, v);
+    for (const [k, v] of readValues(this.teacher)) out.set(`teacher/${k}`, v);
+    const a = this.adam.state();
+    for (const [k, v] of a.m) out.set(`adam.m/${k}`, v);
+    for (const [k, v] of a.v) out.set(`adam.v/${k}`, v);
+    out.set('centre/c', this.centres.c);
+    out.set('centre/ch', this.centres.ch);
+    return out;
+  }
+
+  load(step: number, adamT: number, tensors: Map<string, Float32Array>, file: string): void {
+    const pick = (prefix: string): ParamValues => {
+      const m: ParamValues = new Map();
+      for (const s of this.specs) {
+        const v = tensors.get(`${prefix}/${s.name}`);
+        if (!v) throw new TrainError(`${file}: checkpoint lacks ${prefix}/${s.name} (saved with another model size or head?)`);
+        if (v.length !== s.shape.reduce((x, y) => x * y, 1)) throw new TrainError(`${file}: ${prefix}/${s.name} has ${v.length} values; expected shape [${s.shape.join(', ')}]`);
+        m.set(s.name, v);
+      }
+      return m;
+    };
+    tf.tidy(() => {
+      const st = pick('student');
+      const te = pick('teacher');
+      for (const s of this.specs) {
+        this.student.get(s.name)!.assign(tf.tensor(st.get(s.name)!, s.shape));
+        this.teacher.get(s.name)!.assign(tf.tensor(te.get(s.name)!, s.shape));
+      }
+      this.adam.load({ t: adamT, m: pick('adam.m'), v: pick('adam.v') });
+    });
+    const c = tensors.get('centre/c');
+    const ch = tensors.get('centre/ch');
+    if (!c || !ch || c.length !== this.cfg.outDim) throw new TrainError(`${file}: centres missing or not of length out_dim ${this.cfg.outDim}`);
+    this.centres = { c: c.slice(), ch: ch.slice() };
+    this.step = step;
+  }
+
+  /** Teacher encoder values (backbone + fusion), for export. */
+  teacherEncoderValues(): ParamValues {
+    const names = new Set(encoderParamSpecs(this.shape).map((s) => s.name));
+    const out: ParamValues = new Map();
+    for (const [k, v] of this.teacher) if (names.has(k)) out.set(k, v.dataSync() as Float32Array);
+    return out;
+  }
+
+  dispose(): void {
+    disposeVars(this.student);
+    disposeVars(this.teacher);
+    this.adam.dispose();
+  }
+}

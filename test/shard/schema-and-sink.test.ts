@@ -1,0 +1,153 @@
+// Schema description file, shard config, and the sink's refusals (bad tiles, duplicates, existing corpus)
+// and size-based cutting.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { normalise, parseSize, SHARD_DEFAULTS, shardSection } from '../../src/config/sections/shard.js';
+import { describeSchemaV1, COLUMN_NAMES } from '../../src/shard/schema-v1.js';
+import { openShardSink } from '../../src/shard/sink.js';
+import { syntheticTile } from '../../src/shard/synthetic.js';
+import { polygonToWkb, wkbToPolygon } from '../../src/shard/wkb.js';
+import { fromLittleEndianBytes, toLittleEndianBytes } from '../../src/shard/tensor-bytes.js';
+import { inspectCorpus, formatInspect } from '../../src/shard/inspect.js';
+import { validateCorpus } from '../../src/shard/validate.js';
+import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
+
+afterAll(() => cleanupTempDirs());
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+describe('schema v1 description', () => {
+  it('schemas/shard-v1.json matches the code', () => {
+    const file = JSON.parse(readFileSync(join(repoRoot, 'schemas/shard-v1.json'), 'utf8'));
+    expect(file).toEqual(JSON.parse(JSON.stringify(describeSchemaV1())));
+    expect(file.columns.map((c: { name: string }) => c.name)).toEqual(COLUMN_NAMES);
+  });
+  it('SHARDS.md names every column', () => {
+    const page = readFileSync(join(repoRoot, 'schemas/SHARDS.md'), 'utf8');
+    for (const c of COLUMN_NAMES) expect(page, c).toContain(`\`${c}\``);
+  });
+});
+
+describe('shard config', () => {
+  it('fills defaults and converts sizes', () => {
+    expect(normalise(undefined)).toEqual(SHARD_DEFAULTS);
+    expect(normalise({ max_bytes: '512 MB', row_group_bytes: '32MiB', max_rows: 100, histogram_ranges: { s1: [-30, 5] } })).toMatchObject({
+      maxBytes: 512e6,
+      rowGroupBytes: 32 * 1024 * 1024,
+      maxRows: 100,
+      histogramRanges: { s1: [-30, 5] },
+    });
+    expect(parseSize('1.5 GB')).toBe(1.5e9);
+    expect(parseSize('12 parsecs')).toBeUndefined();
+  });
+  it('lists every bad key', () => {
+    let e: unknown;
+    try {
+      normalise({ max_rows: 0, compression: 'lz4', row_group_rows: 5, histogram_ranges: { s1: [5, 1] }, colour: 'red' }, 'p.yaml');
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).issues.map((i) => i.path)).toEqual(['shard.colour', 'shard.max_rows', 'shard.compression', 'shard.histogram_ranges.s1']);
+    expect((e as ConfigError).message).toContain('shard.compression: got "lz4", expected one of zstd, snappy, none');
+  });
+  it('reports row groups larger than shards through the section rules', () => {
+    const cfg = shardSection.normalise({ max_rows: 4, row_group_rows: 8 }, { baseDir: '.' });
+    expect(shardSection.rules!(cfg)).toEqual([{ path: 'shard.row_group_rows', message: '8 is larger than max_rows (4); a row group cannot span shards' }]);
+  });
+});
+
+describe('byte helpers', () => {
+  it('round-trips a WKB polygon and closes an open ring', () => {
+    const wkb = polygonToWkb([[1, 2], [3, 2], [3, 4]]);
+    expect(wkb.byteLength).toBe(13 + 4 * 16);
+    expect(wkbToPolygon(wkb)).toEqual([[1, 2], [3, 2], [3, 4], [1, 2]]);
+    expect(() => wkbToPolygon(wkb.subarray(0, 40))).toThrow('WKB ring declares 4 points but only 1 fit');
+  });
+  it('decodes unaligned little-endian tensors and checks their length', () => {
+    const a = new Float32Array([1.5, -2, NaN]);
+    const bytes = new Uint8Array(13);
+    bytes.set(toLittleEndianBytes(a), 1);
+    expect(Array.from(fromLittleEndianBytes(bytes.subarray(1), 'float32', 3, 't'))).toEqual([1.5, -2, NaN]);
+    expect(() => fromLittleEndianBytes(bytes, 'uint16', 3, 'tile X s2_l2a')).toThrow('tile X s2_l2a: tensor has 13 bytes, expected 3 x 2 (uint16)');
+  });
+});
+
+describe('sink', () => {
+  it('refuses a duplicate tile id, naming the shard that has it', async () => {
+    const sink = openShardSink(tempDir('dup'), normalise({}));
+    await sink.write(syntheticTile(1, { size: 8 }));
+    await expect(sink.write(syntheticTile(1, { size: 8 }))).rejects.toThrow('duplicate tile id "T000001": already written to shard-00000.parquet');
+    await sink.abort();
+  });
+
+  it('refuses a tile whose layout differs from the first tile', async () => {
+    const sink = openShardSink(tempDir('layout'), normalise({}));
+    await sink.write(syntheticTile(1, { size: 8 }));
+    await expect(sink.write(syntheticTile(2, { size: 8, l1cBands: 12 }))).rejects.toThrow(
+      'tile "T000002": s2_l1c bands [B01, B02, B03, B04, B05, B06, B07, B08, B8A, B09, B11, B12], expected [B01, B02, B03, B04, B05, B06, B07, B08, B8A, B09, B10, B11, B12] (the corpus layout is fixed by its first tile)',
+    );
+    const t = syntheticTile(3, { size: 8 });
+    t.classHistogram[1] += 1;
+    await expect(sink.write(t)).rejects.toThrow(/^tile "T000003": classHistogram\[1\] \(class 10\) is \d+ but the landcover raster has \d+ such pixels$/);
+    const u = syntheticTile(4, { size: 8 });
+    u.modalities.s1!.data = new Float32Array(5);
+    await expect(sink.write(u)).rejects.toThrow('tile "T000004": s1 has 5 values, shape 2x8x8 needs 128');
+    await sink.abort();
+  });
+
+  it('refuses to write over an existing corpus unless asked, and leaves no temp files', async () => {
+    const d = tempDir('exists');
+    await writeCorpus(d, [syntheticTile(0, { size: 8 })]);
+    expect(() => openShardSink(d, normalise({}))).toThrow(`${d} already holds a corpus (manifest.json, shard-00000.parquet, stats.json); use an empty directory or overwrite`);
+    const sink = openShardSink(d, normalise({}), { overwrite: true });
+    await sink.write(syntheticTile(5, { size: 8 }));
+    expect(readdirSync(d)).toEqual(['shard-00000.parquet.tmp']);
+    await sink.abort();
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('cuts shards by bytes, keeping each file under max_bytes', async () => {
+    const d = tempDir('bytes');
+    const tiles = Array.from({ length: 10 }, (_, i) => syntheticTile(i, { size: 32 }));
+    const r = await writeCorpus(d, tiles, { max_bytes: 200_000, row_group_bytes: 100_000 });
+    expect(r.manifest.shards.length).toBeGreaterThan(2);
+    for (const s of r.manifest.shards) expect(statSync(join(d, s.file)).size).toBeLessThanOrEqual(200_000);
+    expect(r.manifest.shards.reduce((n, s) => n + s.rows, 0)).toBe(10);
+    expect((await validateCorpus(d)).problems).toEqual([]);
+  });
+
+  it('writes snappy and uncompressed shards that validate too', async () => {
+    for (const compression of ['snappy', 'none']) {
+      const d = tempDir(compression);
+      await writeCorpus(d, [syntheticTile(0, { size: 16 }), syntheticTile(1, { size: 16 })], { compression });
+      expect((await validateCorpus(d)).problems).toEqual([]);
+    }
+  });
+});
+
+describe('inspect', () => {
+  it('summarises shards, classes and band statistics', async () => {
+    const d = tempDir('inspect');
+    await writeCorpus(d, Array.from({ length: 5 }, (_, i) => syntheticTile(i, { size: 16 })), { max_rows: 2 });
+    const s = inspectCorpus(d);
+    expect(s.tiles).toBe(5);
+    expect(s.shards.map((x) => x.rows)).toEqual([2, 2, 1]);
+    expect(s.classes.reduce((a, c) => a + c.pixels, 0)).toBe(5 * 256);
+    expect(s.classes.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 12);
+    const vv = s.modalities.find((m) => m.modality === 's1')!.bands[0];
+    expect(vv.mean).toBeGreaterThan(0.02);
+    expect(vv.mean).toBeLessThan(0.22);
+    const text = formatInspect(s);
+    expect(text.split('\n')[0]).toBe(`corpus ${d} (schema v1): 3 shards, 5 tiles, ${(s.bytes / 1e6).toFixed(1)} MB`);
+    expect(text).toContain('shard-00002.parquet');
+    expect(text).toMatch(/\nB04 +\d+\.\d{3} +\d+\.\d{3} /);
+    expect(existsSync(join(d, 'stats.json'))).toBe(true);
+  });
+  it('fails clearly on a directory that is not a corpus', () => {
+    const d = tempDir('empty');
+    writeFileSync(join(d, 'manifest.json'), '{"format":"other"}');
+    expect(() => inspectCorpus(d)).toThrow(`${join(d, 'manifest.json')}: format is "other", expected "terrafm-shard"`);
+  });
+});

@@ -1,0 +1,59 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { evalCommand } from '../../src/cli/commands/eval.js';
+import { modelCommand } from '../../src/cli/commands/model.js';
+import { trainCommand } from '../../src/cli/commands/train.js';
+import { ConfigError, UsageError } from '../../src/errors.js';
+import { trainConfigFrom } from '../../src/train/config.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  let text = '';
+  stdout.on('data', (d) => (text += String(d)));
+  return { io: { stdout }, text: () => text };
+}
+
+describe('terrafm model', () => {
+  it('prints the base parameter count', async () => {
+    const c = capture();
+    expect(await modelCommand.run(modelCommand.parse({ size: 'base' }, []), c.io)).toBe(0);
+    expect(c.text()).toMatch(/backbone .*: 112,951,296 parameters \(112\.95M\)/);
+    const j = capture();
+    await modelCommand.run({ size: 'large', json: true }, j.io);
+    expect(JSON.parse(j.text()).backbone).toBe(345_010_176);
+  });
+});
+
+describe('train configuration', () => {
+  it('maps flags to the train section and validates it', () => {
+    const o = trainCommand.parse({ out: 'r', steps: '12', centering: 'dino', 'global-size': '48', backend: 'cpu' }, ['corpus']);
+    expect(o.overrides).toEqual({ steps: 12, backend: 'cpu', centering: { mode: 'dino' }, crops: { global_size: 48 } });
+    const cfg = trainConfigFrom(o.overrides, 'command line');
+    expect(cfg.centering).toEqual({ mode: 'dino', lambda: 0.5, momentum: 0.9, classPower: 1 });
+    expect(cfg.crops.globalSize).toBe(48);
+    expect(() => trainCommand.parse({ steps: '3' }, ['c'])).toThrow(UsageError);
+  });
+
+  it('reports every problem with its key path', () => {
+    const err = (() => {
+      try {
+        trainConfigFrom({ crops: { global_size: 60 }, lr: -1, bogus: 1 } as never, 'p.yaml');
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const paths = err!.issues.map((i) => i.path);
+    expect(paths).toContain('train.lr');
+    expect(paths.some((p) => p.startsWith('train'))).toBe(true);
+    expect(() => trainConfigFrom({ crops: { global_size: 60 } }, 'p.yaml')).toThrow(/train.crops.global_size: 60 is not a multiple of the tiny patch size 8/);
+  });
+});
+
+describe('terrafm eval', () => {
+  it('needs exactly one of --encoder or --random-init', () => {
+    expect(() => evalCommand.parse({}, ['knn', 'c'])).toThrow(/exactly one of --encoder <dir> or --random-init/);
+    expect(() => evalCommand.parse({}, ['linear', 'c'])).toThrow(/unknown task "linear"/);
+    expect(evalCommand.parse({ 'random-init': true, k: '5' }, ['knn', 'c'])).toMatchObject({ encoder: null, k: 5, size: 'tiny' });
+  });
+});

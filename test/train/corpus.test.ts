@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hyparquetRead } from './parquet-read.js';
+import { syntheticTile } from '../../src/shard/synthetic.js';
+import { corpusTileSource } from '../../src/train/corpus.js';
+import { embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
+import { randomEncoder } from '../../src/train/features.js';
+import { knnPredict, knnReport } from '../../src/train/knn.js';
+import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
+
+afterAll(() => cleanupTempDirs());
+
+describe('shard corpus as a TileSource', () => {
+  it('reads tiles from any stream index across shards and row groups, with stats.json mean/std', async () => {
+    const dir = tempDir('train');
+    const tiles = Array.from({ length: 7 }, (_, i) => syntheticTile(i, { size: 16 }));
+    await writeCorpus(dir, tiles, { max_rows: 3, row_group_rows: 2 });
+    const src = corpusTileSource(dir);
+    const all: string[] = [];
+    for await (const t of src.read(0)) all.push(t.tileId);
+    expect(all).toEqual(tiles.map((t) => t.tileId));
+    const tail: string[] = [];
+    for await (const t of src.read(4)) tail.push(t.tileId);
+    expect(tail).toEqual(all.slice(4));
+    const st = await src.stats();
+    expect(st.modalities.s2_l1c!.mean).toHaveLength(13);
+    expect(st.modalities.s2_l2a!.std.every((s) => s > 0)).toBe(true);
+    expect(st.classPixelCounts).toHaveLength(12);
+
+    // embed: one row per tile, list<float> of the embed dim
+    const out = path.join(dir, 'emb.parquet');
+    const n = await embedToParquet(src, randomEncoder('tiny', 0), out, { backend: 'wasm', inputSize: 16 });
+    expect(n).toBe(7);
+    const rows = await hyparquetRead(out);
+    expect(rows.map((r) => r.tile_id)).toEqual(all);
+    expect((rows[0].embedding as number[]).length).toBe(96);
+    expect(fs.statSync(out).size).toBeGreaterThan(7 * 96 * 4 * 0.5);
+  });
+});
+
+describe('kNN', () => {
+  it('votes with exp(sim/T) among the k most similar reference tiles', () => {
+    // 2-D features: class 1 near (1, 0), class 2 near (0, 1)
+    const train = Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]);
+    const preds = knnPredict(train, [1, 1, 2, 2], Float32Array.from([0.8, 0.3, 0.2, 0.7, 1, 1.01]), 2, 2);
+    expect(preds).toEqual([1, 2, 2]);
+    const r = knnReport(preds, [1, 2, 1], 2, 4);
+    expect(r.accuracy).toBeCloseTo(2 / 3, 12);
+    expect(r.perClass.map((c) => [c.code, c.correct, c.count])).toEqual([[10, 1, 2], [20, 1, 1]]);
+    expect(r.balancedAccuracy).toBeCloseTo((0.5 + 1) / 2, 12);
+  });
+
+  it('evaluates a corpus end to end and refuses a split with an empty side', async () => {
+    const dir = tempDir('knn');
+    await writeCorpus(dir, Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 })));
+    const src = corpusTileSource(dir);
+    const r = await evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, heldOutPercent: 50, k: 3 });
+    expect(r.train + r.test).toBe(6);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    await expect(evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, heldOutPercent: 0 })).rejects.toThrow(/0 held-out tiles/);
+  });
+});

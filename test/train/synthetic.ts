@@ -1,0 +1,1 @@
+export { synthStats, synthTiles, classSpectrum, type SynthOptions } from '../../src/train/synthetic.js';
