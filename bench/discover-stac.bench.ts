@@ -129,7 +129,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
       ['built-in fetch (undici)', globalThis.fetch as unknown as FetchLike],
       ['node-fetch 3', nodeFetch as unknown as FetchLike],
     ];
-    const n = ctx.quick ? 200 : 2000;
+    const n = ctx.quick ? 200 : 1000;
     for (const [name, fetchImpl] of impls) {
       const rates: number[] = [];
       for (let r = 0; r < reps; r++) {

@@ -30,14 +30,16 @@ export default async function (ctx: BenchContext): Promise<void> {
     { backend: 'cpu', raw: { size: 'tiny', batch_size: 2, crops: { global_size: 32, local_size: 16, local_count: 2 } }, reps: q ? 1 : 2 },
   ];
   const present: ConcreteBackend[] = [];
+  const absent: string[] = [];
   for (const b of ['tensorflow', 'webgpu'] as const) {
     try {
       await selectBackend(b);
       present.push(b);
-    } catch {
-      /* not on this machine */
+    } catch (e) {
+      absent.push(`${b}: ${(e as Error).message.replace(/^backend \w+ is not available:? ?/, '').split(';')[0]}`);
     }
   }
+  const absentNote = absent.length ? `; not measured here: ${absent.join('; ')}` : '';
   for (const b of present) cases.unshift({ backend: b, raw: { size: 'tiny', batch_size: 16, crops }, reps: 3 }, { backend: b, raw: { size: 'small', batch_size: 16, crops }, reps: 3 });
 
   for (const c of cases) {
@@ -58,7 +60,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     state.dispose();
     const label = `${cfg.size} ${c.backend} batch ${cfg.batchSize}, crops ${cfg.crops.globalCount}x${cfg.crops.globalSize}px + ${cfg.crops.localCount}x${cfg.crops.localSize}px`;
     ctx.record({ name: `train step ${label}`, unit: 'ms', values: stepMs, note: 'one optimiser step, data excluded' });
-    ctx.record({ name: `train throughput ${label}`, unit: 'images/s', values: stepMs.map((ms) => (1000 * cfg.batchSize) / ms), note: 'tiles per second' });
+    ctx.record({ name: `train throughput ${label}`, unit: 'images/s', values: stepMs.map((ms) => (1000 * cfg.batchSize) / ms), note: `tiles per second${absentNote}` });
     ctx.record({ name: `batch build ${label}`, unit: 'ms', values: loadMs, note: 'shuffle + multi-crop + normalise (JS), overlapped with the step by prefetch' });
   }
 

@@ -7,6 +7,7 @@ import { discoverSection, type DiscoverConfig } from './sections/discover.js';
 import { gridSection, type GridConfig } from './sections/grid.js';
 import { outputSection, type OutputConfig } from './sections/output.js';
 import { pairingSection, type PairingConfig } from './sections/pairing.js';
+import { samplingSection, type SamplingConfig } from './sections/sampling.js';
 import { sourcesSection, type SourcesConfig } from './sections/sources.js';
 import { timeSection, type TimeConfig } from './sections/time.js';
 
@@ -22,6 +23,8 @@ export interface PipelineConfig {
   sources: SourcesConfig;
   discover: DiscoverConfig;
   pairing: PairingConfig;
+  /** Absent: every discovered cell is tiled (no sample stage). */
+  sampling?: SamplingConfig;
   output: OutputConfig;
 }
 
@@ -33,6 +36,7 @@ export const SECTIONS: ConfigSection<any, any>[] = [
   sourcesSection,
   discoverSection,
   pairingSection,
+  samplingSection,
   outputSection,
 ];
 

@@ -1,9 +1,11 @@
 // ensureDemoWorld: make sure a current demo world exists in a folder, generating it only when it is
-// missing or stale. Safe when several processes (test workers, a demo run) call it at once: each
-// generates into its own temporary folder beside the target and renames it into place; rename is
-// atomic on one file system, so the first one wins and the others discard their copy and use it.
+// missing or stale. Safe when several processes (test workers, a demo run) call it at once: a lock
+// file beside the target makes later callers wait for the one generating instead of doing the same
+// work; the world is generated into a temporary folder beside the target and renamed into place
+// (atomic on one file system), so a reader never sees half a world, and if two generations still race
+// (stale lock, another machine on a shared disk) the first rename wins and the other copy is dropped.
 
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +88,65 @@ export async function ensureDemoWorld(dir: string = DEFAULT_DEMO_DIR, opts: Ensu
     const stamp = await readCurrentStamp(target, opts);
     if (stamp) return infoOf(target, stamp, false, opts);
   }
+  const lock = await acquireLock(target, opts);
+  try {
+    // Whoever held the lock before us may just have installed a current world.
+    if (!opts.force) {
+      const stamp = await readCurrentStamp(target, opts);
+      if (stamp) return infoOf(target, stamp, false, opts);
+    }
+    return await generateAndInstall(target, opts);
+  } finally {
+    if (lock === 'held') await unlink(`${target}.lock`).catch(() => {});
+  }
+}
+
+const LOCK_WAIT_MS = 15 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take `<target>.lock` (holding our pid). If another live process holds it, wait until it releases it
+ * and return 'ready' when a current world appeared meanwhile; a lock whose process is gone is taken over.
+ * Returns 'held' when we hold the lock, 'free' when locking is impossible (then we just generate).
+ */
+async function acquireLock(target: string, opts: EnsureOptions): Promise<'held' | 'ready' | 'free'> {
+  const path = `${target}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+  } catch {
+    return 'free';
+  }
+  while (Date.now() < deadline) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return 'held';
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return 'free';
+    }
+    const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+    if (Number.isFinite(holder) && !alive(holder)) {
+      await unlink(path).catch(() => {});
+      continue;
+    }
+    await sleep(250);
+    if (!opts.force && (await readCurrentStamp(target, opts))) return 'ready';
+  }
+  return 'free';
+}
+
+async function generateAndInstall(target: string, opts: EnsureOptions): Promise<DemoWorldInfo> {
   const parent = dirname(target);
   let tmp: string;
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import gdal from 'gdal-async';
 import { ringBBox, utmRingToLonLat } from './geo.js';
 import { writeCog, writePngPreview, type CogRequest } from './cog.js';
-import { planWorld, placeGrid, type PlanOptions, type S1ItemPlan, type S2ItemPlan, type WorldCoverItemPlan, type WorldPlan } from './plan.js';
+import { planWorld, placeGrid, type PixelGrid, type PlanOptions, type S1ItemPlan, type S2ItemPlan, type WorldCoverItemPlan, type WorldPlan } from './plan.js';
 import {
   averageToGrid,
   encodeDn,
@@ -19,9 +19,11 @@ import {
   renderScl,
   renderSceneFields,
   renderWorldCover,
+  S1_NODATA,
   sclStats,
   swathMask,
   toTopOfAtmosphere,
+  type PlaceRaster,
   type SclStats,
 } from './render.js';
 import { B10_INDEX, S2_BANDS } from './spectra.js';
@@ -92,92 +94,112 @@ async function writeJson(path: string, obj: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(obj, null, 2)}\n`);
 }
 
+/** What the per-sensor writers share while one world is generated. */
+interface WriteContext {
+  outDir: string;
+  queue: WriteQueue;
+  addItem: (dir: string, id: string, collection: string, json: Json) => Promise<void>;
+  log: (line: string) => void;
+}
+
+function cog(ctx: WriteContext, req: CogRequest): Promise<void> {
+  return ctx.queue.add(() => writeCog(req));
+}
+
+/** All L1C and L2A items (both tiles) of one S2 datatake over a place. */
+async function writeS2Datatake(ctx: WriteContext, pr: PlaceRaster, sceneIndex: number, items: S2ItemPlan[]): Promise<void> {
+  const { place, grid } = pr;
+  const scene = place.s2[sceneIndex];
+  const sf = renderSceneFields(pr, scene, sceneIndex);
+  const addOffset = baselineHasOffset(scene.baseline);
+  const buf = new Float32Array(grid.width * grid.height);
+  const masks = new Map<string, Uint8Array>();
+  const maskFor = (item: S2ItemPlan, g: PixelGrid) => {
+    const k = `${item.tile.side}/${g.res}`;
+    let m = masks.get(k);
+    if (!m) masks.set(k, (m = swathMask(place, scene.swathEdge, g)));
+    return m;
+  };
+  const previews = new Map<string, Float32Array[]>();
+  for (let b = 0; b < S2_BANDS.length; b++) {
+    const name = S2_BANDS[b].name;
+    // Surface reflectance once per band; L1C is an affine function of it (except B10, L1C only).
+    if (b === B10_INDEX) renderCirrusBand(sf, buf);
+    else renderSurfaceBand(pr, sf, b, buf);
+    for (const item of items) {
+      const asset = item.assets.find((a) => a.band?.name === name);
+      if (!asset) continue;
+      const native = averageToGrid(buf, grid, asset.grid);
+      const values = item.level === 'L1C' && b !== B10_INDEX ? toTopOfAtmosphere(native, sf, b) : native;
+      const dn = encodeDn(values, asset.grid, maskFor(item, asset.grid), sf.key, b, item.level, addOffset);
+      await cog(ctx, { path: join(ctx.outDir, item.dir, asset.file), grid: asset.grid, dataType: 'uint16', nodata: 0, resampling: 'AVERAGE', data: dn });
+      const thumb = item.assets.find((a) => a.kind === 'thumbnail');
+      const rgbIndex = ['B04', 'B03', 'B02'].indexOf(name);
+      if (thumb && rgbIndex >= 0) {
+        const list = previews.get(item.id) ?? [];
+        list[rgbIndex] = averageToGrid(buf, grid, thumb.grid);
+        previews.set(item.id, list);
+      }
+    }
+  }
+  // SCL per tile; its statistics feed both the L2A and the L1C item of that tile.
+  const statsByTile = new Map<string, SclStats>();
+  for (const item of items.filter((i) => i.level === 'L2A')) {
+    const sclAsset = item.assets.find((a) => a.kind === 'scl')!;
+    const scl = renderScl(pr, sf, sclAsset.grid, maskFor(item, sclAsset.grid));
+    statsByTile.set(item.tile.side, sclStats(scl));
+    await cog(ctx, { path: join(ctx.outDir, item.dir, sclAsset.file), grid: sclAsset.grid, dataType: 'uint8', nodata: 0, resampling: 'NEAREST', data: scl });
+    const thumb = item.assets.find((a) => a.kind === 'thumbnail')!;
+    const [r, g, bl] = previews.get(item.id)!;
+    const rgb = previewRgb(r, g, bl, maskFor(item, thumb.grid));
+    await ctx.queue.add(() => writePngPreview(join(ctx.outDir, item.dir, thumb.file), thumb.grid, rgb));
+  }
+  for (const item of items) await ctx.addItem(item.dir, item.id, item.collection, s2ItemJson(item, statsByTile.get(item.tile.side)!));
+  ctx.log(`${place.id} S2 ${scene.datetime.slice(0, 10)}: ${items.length} items`);
+}
+
+async function writeS1Item(ctx: WriteContext, pr: PlaceRaster, item: S1ItemPlan): Promise<void> {
+  for (const asset of item.assets) {
+    const data = renderSar(pr, item.scene, item.sceneIndex, asset.polarization!);
+    await cog(ctx, { path: join(ctx.outDir, item.dir, asset.file), grid: asset.grid, dataType: 'float32', nodata: S1_NODATA, resampling: 'AVERAGE', data });
+  }
+  await ctx.addItem(item.dir, item.id, item.collection, s1ItemJson(item));
+  ctx.log(`${pr.place.id} S1 ${item.scene.datetime.slice(0, 10)} ${item.scene.orbitState}`);
+}
+
+async function writeWorldCoverItem(ctx: WriteContext, item: WorldCoverItemPlan): Promise<void> {
+  const map = item.assets[0];
+  await cog(ctx, { path: join(ctx.outDir, item.dir, map.file), grid: map.grid, dataType: 'uint8', nodata: 0, resampling: 'NEAREST', data: renderWorldCover(item.place, map.grid) });
+  await ctx.addItem(item.dir, item.id, item.collection, worldcoverItemJson(item));
+  ctx.log(`${item.place.id} WorldCover ${map.grid.width} x ${map.grid.height}`);
+}
+
 /** Generate the demo world (or the subset `opts` selects) into `outDir`, which must be empty or absent. */
 export async function generateWorld(outDir: string, opts: GenerateOptions = {}): Promise<DemoStamp> {
   const plan = planDemoWorld(opts);
-  const log = opts.onProgress ?? (() => {});
   const queue = new WriteQueue(6);
-  const cog = (req: CogRequest) => queue.add(() => writeCog(req));
   const itemsByCollection = new Map<string, Json[]>();
-  const addItem = async (dir: string, id: string, collection: string, json: Json) => {
-    await writeJson(join(outDir, dir, `${id}.json`), json);
-    const list = itemsByCollection.get(collection) ?? [];
-    list.push(json);
-    itemsByCollection.set(collection, list);
+  const ctx: WriteContext = {
+    outDir,
+    queue,
+    log: opts.onProgress ?? (() => {}),
+    addItem: async (dir, id, collection, json) => {
+      await writeJson(join(outDir, dir, `${id}.json`), json);
+      const list = itemsByCollection.get(collection) ?? [];
+      list.push(json);
+      itemsByCollection.set(collection, list);
+    },
   };
   await mkdir(outDir, { recursive: true });
   for (const item of plan.items) await mkdir(join(outDir, item.dir), { recursive: true });
 
   for (const place of plan.places) {
-    const grid = placeGrid(place);
-    const pr = renderPlace(place, grid);
-    const s2Items = plan.items.filter((i): i is S2ItemPlan => i.kind === 's2' && i.place === place);
-    const sceneIndexes = [...new Set(s2Items.map((i) => i.sceneIndex))];
-    for (const si of sceneIndexes) {
-      const scene = place.s2[si];
-      const items = s2Items.filter((i) => i.sceneIndex === si);
-      const sf = renderSceneFields(pr, scene, si);
-      const addOffset = baselineHasOffset(scene.baseline);
-      const buf = new Float32Array(grid.width * grid.height);
-      const masks = new Map<string, Uint8Array>();
-      const maskFor = (item: S2ItemPlan, res: number, g: Parameters<typeof swathMask>[2]) => {
-        const k = `${item.tile.side}/${res}`;
-        let m = masks.get(k);
-        if (!m) masks.set(k, (m = swathMask(place, scene, g)));
-        return m;
-      };
-      const previews = new Map<string, Float32Array[]>();
-      for (let b = 0; b < S2_BANDS.length; b++) {
-        const name = S2_BANDS[b].name;
-        // Surface reflectance once per band; L1C is an affine function of it (except B10, L1C only).
-        if (b === B10_INDEX) renderCirrusBand(sf, buf);
-        else renderSurfaceBand(pr, sf, b, buf);
-        for (const item of items) {
-          const asset = item.assets.find((a) => a.band?.name === name);
-          if (!asset) continue;
-          const native = averageToGrid(buf, grid, asset.grid);
-          const values = item.level === 'L1C' && b !== B10_INDEX ? toTopOfAtmosphere(native, sf, b) : native;
-          const valid = maskFor(item, asset.grid.res, asset.grid);
-          const dn = encodeDn(values, asset.grid, valid, sf.key, b, item.level, addOffset);
-          await cog({ path: join(outDir, item.dir, asset.file), grid: asset.grid, dataType: 'uint16', nodata: 0, resampling: 'AVERAGE', data: dn });
-          const thumb = item.assets.find((a) => a.kind === 'thumbnail');
-          const rgbIndex = ['B04', 'B03', 'B02'].indexOf(name);
-          if (thumb && rgbIndex >= 0) {
-            const list = previews.get(item.id) ?? [];
-            list[rgbIndex] = averageToGrid(buf, grid, thumb.grid);
-            previews.set(item.id, list);
-          }
-        }
-      }
-      // SCL per tile, its statistics feed both the L2A and the L1C item of that tile.
-      const statsByTile = new Map<string, SclStats>();
-      for (const item of items.filter((i) => i.level === 'L2A')) {
-        const sclAsset = item.assets.find((a) => a.kind === 'scl')!;
-        const scl = renderScl(pr, sf, sclAsset.grid, maskFor(item, 20, sclAsset.grid));
-        statsByTile.set(item.tile.side, sclStats(scl));
-        await cog({ path: join(outDir, item.dir, sclAsset.file), grid: sclAsset.grid, dataType: 'uint8', nodata: 0, resampling: 'NEAREST', data: scl });
-        const thumb = item.assets.find((a) => a.kind === 'thumbnail')!;
-        const [r, g, bl] = previews.get(item.id)!;
-        const rgb = previewRgb(r, g, bl, maskFor(item, thumb.grid.res, thumb.grid));
-        await queue.add(() => writePngPreview(join(outDir, item.dir, thumb.file), thumb.grid, rgb));
-      }
-      for (const item of items) await addItem(item.dir, item.id, item.collection, s2ItemJson(item, statsByTile.get(item.tile.side)!));
-      log(`${place.id} S2 ${scene.datetime.slice(0, 10)}: ${items.length} items`);
-    }
-    for (const item of plan.items.filter((i): i is S1ItemPlan => i.kind === 's1' && i.place === place)) {
-      for (const asset of item.assets) {
-        const data = renderSar(pr, item.scene, item.sceneIndex, asset.polarization!);
-        await cog({ path: join(outDir, item.dir, asset.file), grid: asset.grid, dataType: 'float32', nodata: -32768, resampling: 'AVERAGE', data });
-      }
-      await addItem(item.dir, item.id, item.collection, s1ItemJson(item));
-      log(`${place.id} S1 ${item.scene.datetime.slice(0, 10)} ${item.scene.orbitState}`);
-    }
-    for (const item of plan.items.filter((i): i is WorldCoverItemPlan => i.kind === 'worldcover' && i.place === place)) {
-      const map = item.assets[0];
-      await cog({ path: join(outDir, item.dir, map.file), grid: map.grid, dataType: 'uint8', nodata: 0, resampling: 'NEAREST', data: renderWorldCover(place, map.grid) });
-      await addItem(item.dir, item.id, item.collection, worldcoverItemJson(item));
-      log(`${place.id} WorldCover ${map.grid.width} x ${map.grid.height}`);
-    }
+    const pr = renderPlace(place, placeGrid(place));
+    const mine = plan.items.filter((i) => i.place === place);
+    const s2 = mine.filter((i): i is S2ItemPlan => i.kind === 's2');
+    for (const si of [...new Set(s2.map((i) => i.sceneIndex))]) await writeS2Datatake(ctx, pr, si, s2.filter((i) => i.sceneIndex === si));
+    for (const item of mine) if (item.kind === 's1') await writeS1Item(ctx, pr, item);
+    for (const item of mine) if (item.kind === 'worldcover') await writeWorldCoverItem(ctx, item);
   }
   await queue.drain();
 
@@ -185,7 +207,8 @@ export async function generateWorld(outDir: string, opts: GenerateOptions = {}):
   const order = [DEMO_COLLECTIONS.s2_l2a, DEMO_COLLECTIONS.s2_l1c, DEMO_COLLECTIONS.s1, DEMO_COLLECTIONS.landcover];
   const present = order.filter((c) => itemsByCollection.has(c));
   for (const c of present) {
-    const items = itemsByCollection.get(c)!.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    // Plain code-unit order (not localeCompare, which depends on the ICU locale).
+    const items = itemsByCollection.get(c)!.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
     await mkdir(join(outDir, c), { recursive: true });
     await writeJson(join(outDir, c, 'collection.json'), collectionJson(c, items));
   }

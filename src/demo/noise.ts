@@ -41,27 +41,6 @@ export function stringKey(s: string): number {
   return h >>> 0;
 }
 
-/** Sequential PRNG (mulberry32) for the few places where a stream is handier than keyed hashes. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Approximately normal N(0, 1) from integer keys (sum of four uniforms, rescaled): cheap and bounded. */
-export function hashGauss(a: number, b: number, c: number, d: number, e = 0): number {
-  const h1 = hash32(a, b, c, d, e);
-  const h2 = hash32(h1, a, e);
-  const s = (h1 & 0xffff) + (h1 >>> 16) + (h2 & 0xffff) + (h2 >>> 16);
-  // Sum of 4 U(0, 65535) has mean 131070 and sd 65535 * sqrt(4/12).
-  return (s - 131070) / 37837.2;
-}
-
 /**
  * Approximately normal N(0, 1) per pixel from ONE cheap hash: the sum of its four bytes (Irwin-Hall,
  * 1021 levels) rescaled. Used for sensor noise, where ~50 M draws per world must stay fast.

@@ -5,7 +5,7 @@ import { StageError } from '../errors.js';
 import { mgrsOf } from './geo.js';
 import { hash32, stringKey } from './noise.js';
 import { L1C_BANDS, L2A_BANDS, type S2Band } from './spectra.js';
-import { DEMO_COLLECTIONS, DEMO_LAYOUT, DEMO_PLACES, DEMO_SEED, type DemoPlace, type DemoS1Scene, type DemoS2Scene, type PlaceId } from './world.js';
+import { DEMO_COLLECTIONS, DEMO_LAYOUT, DEMO_PLACES, DEMO_SEED, placeById, type DemoPlace, type DemoS1Scene, type DemoS2Scene, type PlaceId } from './world.js';
 
 /** A north-up pixel grid: top-left corner (x0, y0), square pixels of `res` CRS units. */
 export interface PixelGrid {
@@ -212,11 +212,7 @@ export function worldcoverTileName(lon: number, lat: number): string {
  * coverage (computed by the caller with proj4, kept out of here so this stays cheap to call).
  */
 export function planWorld(coverageLonLat: (p: DemoPlace) => [number, number, number, number], opts: PlanOptions = {}): WorldPlan {
-  const places = opts.places ? opts.places.map((id) => {
-    const p = DEMO_PLACES.find((q) => q.id === id);
-    if (!p) throw new StageError('demo', `unknown demo place "${id}"; expected one of ${DEMO_PLACES.map((q) => q.id).join(', ')}`);
-    return p;
-  }) : [...DEMO_PLACES];
+  const places = opts.places ? opts.places.map(placeById) : [...DEMO_PLACES];
   const max = opts.maxScenesPerPlace ?? Infinity;
   const items: ItemPlan[] = [];
   for (const place of places) {

@@ -25,7 +25,7 @@ import {
   sclOfClass,
 } from './spectra.js';
 import { renderLand } from './truth.js';
-import { DEMO_SEED, type DemoPlace, type DemoS1Scene, type DemoS2Scene } from './world.js';
+import { DEMO_SEED, type DemoPlace, type DemoS1Scene, type DemoS2Scene, type SwathEdge } from './world.js';
 
 /** The landscape of a place on its 10 m UTM grid. */
 export interface PlaceRaster {
@@ -244,10 +244,9 @@ export function averageToGrid(src: Float32Array, srcGrid: PixelGrid, dst: PixelG
   return out;
 }
 
-/** True where a pixel centre lies inside the datatake's swath (false = nodata). */
-export function swathMask(place: DemoPlace, scene: DemoS2Scene, grid: PixelGrid): Uint8Array {
+/** 1 where a pixel centre lies inside the acquisition's swath, 0 beyond its edge (nodata). */
+export function swathMask(place: DemoPlace, edge: SwathEdge | undefined, grid: PixelGrid): Uint8Array {
   const mask = new Uint8Array(grid.width * grid.height).fill(1);
-  const edge = scene.swathEdge;
   if (!edge) return mask;
   const px = place.centreUtm[0] + edge.x;
   const py = place.centreUtm[1] + edge.y;
@@ -412,8 +411,15 @@ export function renderSar(pr: PlaceRaster, scene: DemoS1Scene, index: number, po
   // compresses the rasters well instead of storing meaningless low mantissa bits.
   const bits = new Uint32Array(out.buffer);
   for (let i = 0; i < bits.length; i++) bits[i] = (bits[i] + 0x400) & 0xfffff800;
+  if (scene.swathEdge) {
+    const valid = swathMask(pr.place, scene.swathEdge, grid);
+    for (let i = 0; i < out.length; i++) if (!valid[i]) out[i] = S1_NODATA;
+  }
   return out;
 }
+
+/** Nodata of the S1 rasters: a value gamma0 can never take (0 could be a valid, if extreme, backscatter). */
+export const S1_NODATA = -32768;
 
 /** WorldCover-style class map on an EPSG:4326 grid: the truth function at each pixel centre. */
 export function renderWorldCover(place: DemoPlace, grid: PixelGrid): Uint8Array {

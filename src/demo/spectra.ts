@@ -41,11 +41,6 @@ export const L2A_BANDS = S2_BANDS.filter((b) => !b.l1cOnly);
 export const L1C_BANDS = S2_BANDS;
 export const B10_INDEX = S2_BANDS.findIndex((b) => b.name === 'B10');
 
-/** Index of a band in S2_BANDS (and in the spectra rows below). */
-export function bandIndex(name: string): number {
-  return S2_BANDS.findIndex((b) => b.name === name);
-}
-
 type Spectrum = readonly number[]; // 13 values, S2_BANDS order; B10 (index 10) is 0 at the surface.
 
 /** Typical surface reflectance per WorldCover class (B01..B12 with B10 = 0). */

@@ -7,7 +7,7 @@ import { round, ringBBox, sunPosition, dayOfYear, utmRingToLonLat } from './geo.
 import { hashUnit } from './noise.js';
 import type { AssetPlan, ItemPlan, PixelGrid, S1ItemPlan, S2ItemPlan, WorldCoverItemPlan } from './plan.js';
 import type { SclStats } from './render.js';
-import { baselineHasOffset, DEMO_GENERATOR_VERSION } from './world.js';
+import { baselineHasOffset, DEMO_GENERATOR_VERSION, type DemoPlace, type SwathEdge } from './world.js';
 import { WORLDCOVER_NAMES } from '../model/types.js';
 
 export type Json = Record<string, unknown>;
@@ -42,10 +42,14 @@ function compact(iso: string): string {
   return iso.slice(0, 19).replace(/[-:]/g, '');
 }
 
-/** Clip a polygon (UTM) by the half-plane on the valid side of a swath edge (Sutherland-Hodgman, one plane). */
-export function clipBySwath(ring: [number, number][], edge: { px: number; py: number; angleRad: number } | undefined): [number, number][] {
+/** Clip a polygon (UTM) to the valid side of a swath edge (Sutherland-Hodgman against one half-plane). */
+export function clipBySwath(ring: [number, number][], place: DemoPlace, edge: SwathEdge | undefined): [number, number][] {
   if (!edge) return ring;
-  const side = ([x, y]: [number, number]) => (x - edge.px) * Math.cos(edge.angleRad) - (y - edge.py) * Math.sin(edge.angleRad);
+  const px = place.centreUtm[0] + edge.x;
+  const py = place.centreUtm[1] + edge.y;
+  const a = (edge.angleDeg * Math.PI) / 180;
+  // Same test as render.ts swathMask: > 0 is beyond the edge.
+  const side = ([x, y]: [number, number]) => (x - px) * Math.cos(a) - (y - py) * Math.sin(a);
   const out: [number, number][] = [];
   for (let i = 0; i < ring.length; i++) {
     const a = ring[i];
@@ -106,11 +110,8 @@ export function s2ItemJson(item: S2ItemPlan, stats: SclStats): Json {
       [tile.xmax, tile.ymax],
       [tile.xmin, tile.ymax],
     ],
-    scene.swathEdge && {
-      px: place.centreUtm[0] + scene.swathEdge.x,
-      py: place.centreUtm[1] + scene.swathEdge.y,
-      angleRad: (scene.swathEdge.angleDeg * Math.PI) / 180,
-    },
+    place,
+    scene.swathEdge,
   );
   const lonlat = utmRingToLonLat(place.epsg, ring);
   const bbox = ringBBox(lonlat).map((v) => round(v, 6));
@@ -201,12 +202,19 @@ export function s1ItemJson(item: S1ItemPlan): Json {
   const ymax = grid.y0;
   const xmax = grid.x0 + grid.width * grid.res;
   const ymin = grid.y0 - grid.height * grid.res;
-  const lonlat = utmRingToLonLat(place.epsg, [
-    [xmin, ymin],
-    [xmax, ymin],
-    [xmax, ymax],
-    [xmin, ymax],
-  ]);
+  const lonlat = utmRingToLonLat(
+    place.epsg,
+    clipBySwath(
+      [
+        [xmin, ymin],
+        [xmax, ymin],
+        [xmax, ymax],
+        [xmin, ymax],
+      ],
+      place,
+      scene.swathEdge,
+    ),
+  );
   const bbox = ringBBox(lonlat).map((v) => round(v, 6));
   const start = new Date(Date.parse(scene.datetime) - 12000).toISOString();
   const end = new Date(Date.parse(scene.datetime) + 13000).toISOString();

@@ -112,7 +112,7 @@ function abisko(s: number, x: number, y: number, out: LandSample): number {
   if (h < 850) return moist > 0.15 ? 30 : 20;
   const patch = fbm(s + 7, wx / 700, wy / 700, 3);
   if (h < 1000) return patch > -0.1 ? 30 : 60;
-  if (h < 1100) return patch > -0.15 ? 100 : 60;
+  if (h < 1070) return patch > 0 ? 100 : 60;
   if (h > 1650 && patch > 0.0) return 70;
   return 60;
 }

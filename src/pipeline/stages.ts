@@ -1,5 +1,6 @@
 // The stages `terrafm run` executes, in order. Each lives in its own module under src/<stage>/.
 import { discoverStage } from '../discover/pipeline-stage.js';
+import { sampleStage } from '../sample/pipeline-stage.js';
 import type { Stage } from './stage.js';
 
-export const STAGES: Stage[] = [discoverStage];
+export const STAGES: Stage[] = [discoverStage, sampleStage];

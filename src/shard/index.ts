@@ -4,7 +4,7 @@ export { openShardSink, type ShardSink, type CorpusResult, type OpenSinkOptions 
 export { openCorpus, openShard, readShardRows, readShardFile, iterateTiles, columnsFor, type Corpus, type ShardFile, type ReadOptions, type IterateOptions } from './reader.js';
 export { validateCorpus, assertValidCorpus, type ValidateReport } from './validate.js';
 export { inspectCorpus, formatInspect, type InspectSummary } from './inspect.js';
-export { bandMoments, mergeStats, emptyStats, statsToJson, statsFromJson, type CorpusStats, type ModalityStats, type BandStats, type StatsJson } from './stats.js';
+export { bandMoments, normalisation, classShares, mergeStats, emptyStats, statsToJson, statsFromJson, type CorpusStats, type ModalityStats, type BandStats, type StatsJson } from './stats.js';
 export { SCHEMA_VERSION, COLUMNS, COLUMN_NAMES, describeSchemaV1 } from './schema-v1.js';
 export type { ShardTile } from './row-codec.js';
 export type { Manifest, ManifestShard } from './manifest.js';

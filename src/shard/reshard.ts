@@ -1,6 +1,6 @@
-// Rewrite corpora into a new one (other shard settings) or merge corpora written separately. Histogram
-// ranges are taken from the first input's statistics unless configured, so the merged statistics use the
-// same bins as the inputs.
+// Rewrite corpora into a new one (other shard settings) or merge corpora written separately. Statistics
+// are recomputed from the pixels; histogram ranges not configured are taken from the inputs, so the new
+// histograms cover the same value range as the old ones.
 import { resolve } from 'node:path';
 import { ShardError } from '../errors.js';
 import type { ShardConfig } from '../config/sections/shard.js';
@@ -16,8 +16,7 @@ export async function reshardCorpora(inputs: string[], out: string, cfg: ShardCo
   for (const c of corpora) {
     for (const [m, ms] of Object.entries(c.stats.modalities)) ranges[m as Modality] ??= [ms!.lo, ms!.hi];
   }
-  const bins = cfg.histogramBins;
-  const sink = openShardSink(out, { ...cfg, histogramRanges: ranges, histogramBins: bins }, { overwrite: opts.overwrite });
+  const sink = openShardSink(out, { ...cfg, histogramRanges: ranges }, { overwrite: opts.overwrite });
   try {
     for (const dir of inputs) {
       for await (const t of iterateTiles(dir)) {

@@ -129,13 +129,26 @@ function binOf(v: number, lo: number, scale: number, bins: number): number {
 
 // Integer bands: count each distinct value once (one increment per pixel), then derive every statistic
 // from the value counts. Sums are exact integers, so the result equals the pixel-by-pixel loop exactly.
-const valueCounts = new Float64Array(65536);
+// One counting loop per array type keeps each loop monomorphic (a loop over a union of typed-array
+// types runs several times slower in V8).
+const valueCounts = new Uint32Array(65536);
+function countU16(band: Uint16Array, counts: Uint32Array): void {
+  for (let i = 0; i < band.length; i++) counts[band[i]]++;
+}
+function countI16(band: Int16Array, counts: Uint32Array): void {
+  for (let i = 0; i < band.length; i++) counts[band[i] + 32768]++;
+}
+function countU8(band: Uint8Array, counts: Uint32Array): void {
+  for (let i = 0; i < band.length; i++) counts[band[i]]++;
+}
 function integerBandStats(band: Uint8Array | Uint16Array | Int16Array, nodata: number, ms: ModalityStats): LocalBand {
   const offset = band instanceof Int16Array ? 32768 : 0;
   const range = band instanceof Uint8Array ? 256 : 65536;
   const counts = valueCounts;
   counts.fill(0, 0, range);
-  for (let i = 0; i < band.length; i++) counts[band[i] + offset]++;
+  if (band instanceof Uint16Array) countU16(band, counts);
+  else if (band instanceof Int16Array) countI16(band, counts);
+  else countU8(band, counts);
   if (Number.isInteger(nodata) && nodata + offset >= 0 && nodata + offset < range) counts[nodata + offset] = 0;
   const { lo, hi, bins } = ms;
   const scale = bins / (hi - lo);
@@ -231,6 +244,23 @@ export function bandMoments(b: BandStats): { mean: number; std: number } {
   const mean = b.sum / b.count;
   const variance = Math.max(0, (b.sumSq - (b.sum * b.sum) / b.count) / b.count);
   return { mean, std: Math.sqrt(variance) };
+}
+
+/**
+ * Per-band normalisation constants of one modality (what the trainer subtracts and divides by), in band
+ * order; undefined when the corpus has no such modality.
+ */
+export function normalisation(stats: CorpusStats, modality: Modality): { bands: string[]; mean: number[]; std: number[] } | undefined {
+  const ms = stats.modalities[modality];
+  if (!ms) return undefined;
+  const m = ms.perBand.map(bandMoments);
+  return { bands: [...ms.bands], mean: m.map((x) => x.mean), std: m.map((x) => x.std) };
+}
+
+/** Pixel share of each WorldCover class (order of WORLDCOVER_CLASSES), for class-frequency-aware centring. */
+export function classShares(stats: CorpusStats): number[] {
+  const total = stats.classPixelCounts.reduce((a, b) => a + b, 0);
+  return stats.classPixelCounts.map((c) => (total ? c / total : 0));
 }
 
 // ---- JSON form (stats.json and the `terrafm:stats` file metadata): snake_case, derived mean/std included ----

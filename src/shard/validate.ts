@@ -44,6 +44,23 @@ function layoutProblems(file: string, shard: CorpusLayout, corpus: CorpusLayout)
   return out;
 }
 
+/** The GeoParquet `geo` metadata must describe the footprint column as schema v1 writes it. */
+export function geoProblems(file: string, text: string | undefined): string[] {
+  let geo: any;
+  try {
+    geo = JSON.parse(text ?? '');
+  } catch {
+    return [`${file}: file metadata "geo" is not valid JSON`];
+  }
+  const col = geo?.columns?.geometry;
+  const out: string[] = [];
+  if (typeof geo?.version !== 'string' || !geo.version.startsWith('1.')) out.push(`${file}: geo.version is ${JSON.stringify(geo?.version)}, expected 1.x`);
+  if (geo?.primary_column !== 'geometry') out.push(`${file}: geo.primary_column is ${JSON.stringify(geo?.primary_column)}, expected "geometry"`);
+  if (col?.encoding !== 'WKB') out.push(`${file}: geo.columns.geometry.encoding is ${JSON.stringify(col?.encoding)}, expected "WKB"`);
+  if (JSON.stringify(col?.geometry_types) !== '["Polygon"]') out.push(`${file}: geo.columns.geometry.geometry_types is ${JSON.stringify(col?.geometry_types)}, expected ["Polygon"]`);
+  return out;
+}
+
 export interface ValidateReport {
   dir: string;
   problems: string[];
@@ -110,6 +127,7 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
     try {
       problems.push(...schemaProblems(name, shard.metadata.schema));
       problems.push(...layoutProblems(name, shard.layout, layout));
+      problems.push(...geoProblems(name, shard.kv.geo));
       const numRows = Number(shard.metadata.num_rows);
       if (numRows !== entry.rows) problems.push(`${name}: has ${numRows} rows, ${MANIFEST_FILE} says ${entry.rows}`);
       if (entry.row_groups !== undefined && shard.rowGroups.length !== entry.row_groups) problems.push(`${name}: has ${shard.rowGroups.length} row groups, ${MANIFEST_FILE} says ${entry.row_groups}`);

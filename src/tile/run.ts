@@ -4,7 +4,6 @@
 // tiles are in progress at any moment, so memory does not grow with the number of tiles.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Modality, ModalityTensor, TileRecord, TypedPixels } from '../model/types.js';
-import { WORLDCOVER_CLASSES } from '../model/types.js';
 import { StageError, errorMessage } from '../errors.js';
 import type { TileConfig } from '../config/sections/tile.js';
 import type { BandSource, LayerPlan, ModalityPlan, TileJob, TilePlan } from './plan.js';
@@ -150,12 +149,12 @@ export async function processTile(job: TileJob, ctx: Ctx): Promise<TileRecord | 
     mods.forEach((m, i) => (modalities[m] = tensors[i]));
     const pixels = job.grid.width * job.grid.height;
     const lc = landcover ?? new Uint8Array(pixels);
-    const worst = mods.map((m) => `${m} ${modalities[m]!.nodataFraction.toFixed(3)}`);
+    // A tile is dropped only when no modality is usable: one empty modality (an S1 swath edge)
+    // does not throw away good S2 pixels; each tensor's nodataFraction lets later stages decide.
     if (mods.every((m) => modalities[m]!.nodataFraction > job.maxNodataFraction)) {
-      return failureRow(job, 'skipped', 'filter', '', `nodata fraction above max_nodata_fraction ${job.maxNodataFraction} in every modality (${worst.join(', ')})`);
+      const fractions = mods.map((m) => `${m} ${modalities[m]!.nodataFraction.toFixed(3)}`).join(', ');
+      return failureRow(job, 'skipped', 'filter', '', `nodata fraction above max_nodata_fraction ${job.maxNodataFraction} in every modality (${fractions})`);
     }
-    const hist = classHistogram(lc);
-    if (hist.length !== WORLDCOVER_CLASSES.length) throw new Error('class histogram length mismatch');
     return {
       tileId: job.tileId,
       cellId: job.cellId,
@@ -165,7 +164,7 @@ export async function processTile(job: TileJob, ctx: Ctx): Promise<TileRecord | 
       height: job.grid.height,
       modalities,
       landcover: lc,
-      classHistogram: hist,
+      classHistogram: classHistogram(lc),
       cloudFraction: scl ? cloudFraction(scl, job.cloudClasses) : null,
       sampleWeight: job.sampleWeight,
       footprint: job.footprint.map(([x, y]) => [x, y] as [number, number]),

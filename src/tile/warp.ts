@@ -70,12 +70,59 @@ export function validateSource(ds: gdal.Dataset, source: BandSource): void {
   }
 }
 
+/** Source pixels a kernel reaches beyond the pixel under a target pixel centre, plus one for safety. */
+const KERNEL_RADIUS: Partial<Record<BandSource['resampling'], number>> = { nearest: 1, bilinear: 2, cubic: 3, cubicspline: 3, lanczos: 4 };
+
+/**
+ * True when nodata handling cannot change the result, so the warp may run without masks: same CRS
+ * as the target, north-up, not downsampling (no overview choice involved), the source window under
+ * the target grown by the kernel radius lies inside the raster and holds no nodata pixel (checked by
+ * reading it; the warp then finds those blocks in GDAL's cache). Then no target pixel can be nodata,
+ * and GDAL's unmasked kernels run instead of its general masked one: measured on a 1068 px target,
+ * bilinear 27 vs 50 ms, cubic 35 vs 86 ms, nearest 16 vs 23 ms CPU per band. Nearest and cubic give
+ * identical pixels; bilinear rounds differently in a few pixels (at most 1 DN, 64 of 1.1 M), inside
+ * the parity tolerance with gdalwarp.
+ */
+export async function nodataFreeWindow(ds: gdal.Dataset, source: BandSource, grid: TargetGrid): Promise<boolean> {
+  const radius = KERNEL_RADIUS[source.resampling];
+  const gt = ds.geoTransform;
+  if (radius === undefined || !gt || gt[2] !== 0 || gt[4] !== 0 || gt[5] >= 0) return false;
+  if (grid.resolution > gt[1] * (1 + 1e-9) || datasetEpsg(ds) !== grid.epsg) return false;
+  const [minx, miny, maxx, maxy] = grid.extent;
+  const x0 = Math.floor((minx - gt[0]) / gt[1]) - radius;
+  const x1 = Math.ceil((maxx - gt[0]) / gt[1]) + radius;
+  const y0 = Math.floor((maxy - gt[3]) / gt[5]) - radius;
+  const y1 = Math.ceil((miny - gt[3]) / gt[5]) + radius;
+  const { x: w, y: h } = ds.rasterSize;
+  if (x0 < 0 || y0 < 0 || x1 > w || y1 > h) return false;
+  const px = (await ds.bands.get(1).pixels.readAsync(x0, y0, x1 - x0, y1 - y0)) as TypedPixels;
+  const nd = source.srcNodata;
+  if (Number.isNaN(nd)) {
+    for (let i = 0; i < px.length; i++) if (px[i] !== px[i]) return false;
+  } else {
+    for (let i = 0; i < px.length; i++) if (px[i] === nd) return false;
+  }
+  return true;
+}
+
+/** The plan's arguments with source and destination nodata switched off (`None`). */
+export function withoutMasks(args: string[]): string[] {
+  const out = [...args];
+  for (const flag of ['-srcnodata', '-dstnodata']) {
+    const i = out.indexOf(flag);
+    if (i < 0) out.push(flag, 'None');
+    else out[i + 1] = 'None';
+  }
+  return out;
+}
+
 /** Warps an open dataset with the plan's gdalwarp arguments into memory and reads band 1. */
 export async function warpToArray(ds: gdal.Dataset, source: BandSource, grid: TargetGrid): Promise<TypedPixels> {
   let out: gdal.Dataset;
   try {
+    const args = (await nodataFreeWindow(ds, source, grid)) ? withoutMasks(source.warpArgs) : source.warpArgs;
     // The MEM driver ignores the name; it only has to be non-empty for gdal-async.
-    out = await gdal.warpAsync('tile', null, [ds], source.warpArgs);
+    out = await gdal.warpAsync('tile', null, [ds], args);
   } catch (e) {
     throw new TileStepError(source.href, 'warp', `warp failed: ${gdalMessage(e)} (corrupt or truncated file?)`, e);
   }

@@ -113,8 +113,13 @@ export async function trainWith(source: TileSource, cfg: TrainConfig, opts: Trai
   const onAbort = () => (interrupted = true);
   opts.signal?.addEventListener('abort', onAbort);
   const onSigint = () => {
+    if (interrupted) {
+      // Second Ctrl-C: the user does not want to wait for the step; the last checkpoint stays.
+      log('SIGINT again: exiting without saving (the previous checkpoint is intact)');
+      process.exit(130);
+    }
     interrupted = true;
-    log('SIGINT: finishing this step, then saving a checkpoint');
+    log('SIGINT: finishing this step, then saving a checkpoint (Ctrl-C again to quit at once)');
   };
   if (opts.handleSigint) process.on('SIGINT', onSigint);
   let lastBatch: Batch | null = null;

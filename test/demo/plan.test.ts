@@ -61,7 +61,10 @@ describe('demo places', () => {
       expect(west.mgrs.code).not.toBe(east.mgrs.code);
       expect(west.mgrs.code).toMatch(/^\d{1,2}[C-X][A-Z]{2}$/);
       // Edges 60 m multiples apart, so 10/20/60 m pixels of both tiles nest in one grid.
-      for (const t of [west, east]) for (const v of [t.xmin, t.xmax, t.ymin, t.ymax]) expect([(v - west.xmin) % 60, v % 20]).toEqual([0, 0]);
+      for (const t of [west, east]) {
+        for (const x of [t.xmin, t.xmax]) expect([(x - west.xmin) % 60, x % 20]).toEqual([0, 0]);
+        for (const y of [t.ymin, t.ymax]) expect([(y - west.ymin) % 60, y % 20]).toEqual([0, 0]);
+      }
     }
   });
 

@@ -98,6 +98,37 @@ describe('tile hrefs', () => {
   });
 });
 
+describe('landcover from a STAC search', () => {
+  const TILE_2020 = TILE.replace('2021_v200', '2020_v100');
+  const item = (id: string, datetime: string, href: string) => ({
+    id, collection: 'esa-worldcover', sceneKey: id, datetime, bbox: [6, 0, 9, 3] as BBox, geometry: null, assets: { map: { href } },
+  });
+  const searches: unknown[] = [];
+  const fakeStac = {
+    provider: 'planetary-computer' as const,
+    stats: { requests: 0, cacheHits: 0, retries: 0 },
+    async *search(req: unknown) {
+      searches.push(req);
+      // newest year listed first on purpose: the 2021 map must still win
+      yield item('ESA_WorldCover_10m_2021_v200_N00E006', '2021-01-01T00:00:00Z', TILE);
+      yield item('ESA_WorldCover_10m_2020_v100_N00E006', '2020-01-01T00:00:00Z', TILE_2020);
+    },
+    signHref: async (h: string) => h,
+  };
+  it('searches esa-worldcover once over the cells and reads the newest tile', async () => {
+    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'terrafm-lc-stac-'));
+    const cells = { bbox: [6.6, 0.2, 6.8, 0.4] as BBox, cellSizeKm: 10.68, tileSizePx: 1068, gridResolutionM: 10 };
+    const lc = normalise(undefined).landcover;
+    const viaStac = await runLandcoverCommand({ cells, out: path.join(dir, 'a'), landcover: lc, stac: fakeStac }, sink);
+    const viaFile = await runLandcoverCommand({ cells, out: path.join(dir, 'b'), landcover: { ...lc, source: { kind: 'raster', path: TILE } } }, sink);
+    expect(searches).toHaveLength(1);
+    expect(searches[0]).toMatchObject({ collections: ['esa-worldcover'], limit: 100 });
+    expect(viaStac.result.population.size).toBeGreaterThan(0);
+    expect(Array.from(viaStac.result.population.hist)).toEqual(Array.from(viaFile.result.population.hist));
+  });
+});
+
 describe('terrafm landcover + sample on the real tile, end to end', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'terrafm-lc-'));
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;

@@ -105,7 +105,9 @@ describe('report', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(5000);
     const svg = readFileSync(path.join(dir, 'map-uniform.svg'), 'utf8');
-    expect(svg.match(/<circle cx/g)!.length).toBe(2 + 1); // two sampled cells + the legend dot
+    // 2 filtered cells (grey) + 2 sampled cells + 2 legend dots; a small region gets a zoomed window
+    expect(svg.match(/<circle cx/g)!.length).toBe(6);
+    expect(svg).toContain('>15E</text>'); // window 90W..30E with a 15-degree graticule
     const w = await readSampleWeights(path.join(dir, 'sample-uniform.parquet'));
     expect([...w.entries()].sort()).toEqual([
       ['A', 1],

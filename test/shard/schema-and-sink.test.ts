@@ -151,3 +151,39 @@ describe('inspect', () => {
     expect(() => inspectCorpus(d)).toThrow(`${join(d, 'manifest.json')}: format is "other", expected "terrafm-shard"`);
   });
 });
+
+describe('zstd compressed ahead', () => {
+  it('hands over a prepared page only when the bytes are identical', async () => {
+    const { AheadCompressor } = await import('../../src/shard/codec.js');
+    const { readCompressors } = await import('../../src/shard/codec.js');
+    const c = new AheadCompressor(3);
+    const value = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) % 97);
+    c.prepare(value);
+    await c.settle();
+    const page = new Uint8Array(5004);
+    new DataView(page.buffer).setUint32(0, 5000, true);
+    page.set(value, 4);
+    const other = page.slice();
+    other[100] ^= 1;
+    const a = c.compress(other); // same length, different bytes: compressed on the spot
+    const b = c.compress(page);
+    expect([c.hits, c.misses]).toEqual([1, 1]);
+    const unzstd = readCompressors().ZSTD;
+    expect(Buffer.compare(Buffer.from(unzstd(b, 5004)), Buffer.from(page))).toBe(0);
+    expect(Buffer.compare(Buffer.from(unzstd(a, 5004)), Buffer.from(other))).toBe(0);
+  });
+
+  it('writes full-size (256 px) tiles whose tensors span whole pages, and reads them back', async () => {
+    const d = tempDir('big');
+    const tiles = [0, 1, 2].map((i) => syntheticTile(i, { size: 256 }));
+    await writeCorpus(d, tiles, { row_group_rows: 2 });
+    expect((await validateCorpus(d)).problems).toEqual([]);
+    const { iterateTiles } = await import('../../src/shard/reader.js');
+    let i = 0;
+    for await (const t of iterateTiles(d, { columns: ['s2_l1c_data'] })) {
+      expect(Buffer.compare(Buffer.from(t.modalities.s2_l1c!.data.buffer, t.modalities.s2_l1c!.data.byteOffset, t.modalities.s2_l1c!.data.byteLength), Buffer.from(tiles[i].modalities.s2_l1c!.data.buffer))).toBe(0);
+      i++;
+    }
+    expect(i).toBe(3);
+  });
+});

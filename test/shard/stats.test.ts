@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addLandcover, addTensor, bandMoments, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, statsFromJson, statsToJson, type CorpusStats } from '../../src/shard/stats.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { MODALITIES, type TileRecord } from '../../src/model/types.js';
-import { defaultHistogramRange } from '../../src/shard/stats.js';
+import { classShares, defaultHistogramRange, normalisation } from '../../src/shard/stats.js';
 
 function statsOf(tiles: TileRecord[]): CorpusStats {
   const s = emptyStats();
@@ -136,5 +136,17 @@ describe('merge', () => {
       `class 30 tile count ${whole.classTileCounts[3]} stored vs ${whole.classTileCounts[3] + 1} recomputed`,
       `s2_l1c.B03 count ${whole.modalities.s2_l1c!.perBand[2].count} stored vs ${whole.modalities.s2_l1c!.perBand[2].count + 1} recomputed`,
     ]);
+  });
+
+  it('gives the trainer per-band mean/std arrays and class shares', () => {
+    const n = normalisation(whole, 's1')!;
+    expect(n.bands).toEqual(['VV', 'VH']);
+    const b = whole.modalities.s1!.perBand[1];
+    expect(n.mean[1]).toBe(b.sum / b.count);
+    expect(n.std[1]).toBeCloseTo(Math.sqrt(b.sumSq / b.count - (b.sum / b.count) ** 2), 12);
+    expect(normalisation(emptyStats(), 's1')).toBeUndefined();
+    const shares = classShares(whole);
+    expect(shares.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+    expect(shares[1]).toBe(whole.classPixelCounts[1] / (12 * 24 * 24));
   });
 });

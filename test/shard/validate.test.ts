@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, ExitCode } from '../../src/errors.js';
-import { assertValidCorpus, validateCorpus } from '../../src/shard/validate.js';
+import { assertValidCorpus, geoProblems, validateCorpus } from '../../src/shard/validate.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { mergeStats, statsFromJson, statsToJson } from '../../src/shard/stats.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
@@ -124,5 +124,16 @@ describe('validate', () => {
   it('checks the manifest checksum is the sha256 of the file', () => {
     const m = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8'));
     for (const s of m.shards) expect(s.sha256).toBe(createHash('sha256').update(readFileSync(join(pristine, s.file))).digest('hex'));
+  });
+
+  it('checks the GeoParquet metadata fields', () => {
+    expect(geoProblems('s.parquet', '{"version":"1.1.0","primary_column":"geometry","columns":{"geometry":{"encoding":"WKB","geometry_types":["Polygon"]}}}')).toEqual([]);
+    expect(geoProblems('s.parquet', '{"version":"2.0","primary_column":"geom","columns":{"geometry":{"encoding":"WKT"}}}')).toEqual([
+      's.parquet: geo.version is "2.0", expected 1.x',
+      's.parquet: geo.primary_column is "geom", expected "geometry"',
+      's.parquet: geo.columns.geometry.encoding is "WKT", expected "WKB"',
+      's.parquet: geo.columns.geometry.geometry_types is undefined, expected ["Polygon"]',
+    ]);
+    expect(geoProblems('s.parquet', 'nope')).toEqual(['s.parquet: file metadata "geo" is not valid JSON']);
   });
 });

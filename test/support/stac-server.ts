@@ -95,7 +95,8 @@ export async function startStacServer(opts: StacServerOptions): Promise<StacTest
         const qs = new URLSearchParams();
         for (const [k, v] of Object.entries(params)) {
           if (k === 'token' || v === undefined) continue;
-          qs.set(k, typeof v === 'string' ? v : Array.isArray(v) && k !== 'bbox' ? (v as unknown[]).join(',') : k === 'bbox' ? (v as number[]).join(',') : JSON.stringify(v));
+          // Lists (collections, bbox) are comma-joined; geometry and filter travel as JSON text.
+          qs.set(k, typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : typeof v === 'number' ? String(v) : JSON.stringify(v));
         }
         if (nextToken) qs.set('token', nextToken);
         const href = fault?.kind === 'repeat-next' ? new URL(req.path, root).href : `${searchUrl}?${qs.toString()}`;

@@ -17,6 +17,7 @@ let dir: string;
 let server: http.Server;
 let base: string;
 const requests: string[] = [];
+let flaky = 0;
 
 beforeAll(async () => {
   dir = await tempDir();
@@ -34,6 +35,11 @@ beforeAll(async () => {
   await gdalTranslate(['-b', '1', '-b', '1', path.join(S2_DIR, 'B04.tif'), path.join(dir, 'twoband.tif')]);
   server = http.createServer(async (req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    // /flaky/...: the first two requests answer 503 (a transient server error GDAL retries).
+    if (req.url?.startsWith('/flaky/') && (flaky++ < 2)) {
+      res.writeHead(503).end('busy');
+      return;
+    }
     const file = path.join(dir, path.basename(req.url ?? ''));
     let buf: Buffer;
     try {
@@ -103,6 +109,16 @@ describe('failures table', () => {
     expect(rows.t5_band_count).toMatchObject({ stage: 'validate', error: 'unexpected band count: found 2, expected 1' });
     expect(rows.t8_not_raster).toMatchObject({ stage: 'open', error: 'cannot open as a raster (Missing features); expected a readable GeoTIFF/COG' });
     expect(rows.t7_bad_grid).toMatchObject({ stage: 'plan', error: 'cell t7_bad_grid: origin (250005, 2760000) is not snapped to the 100 m pixel grid' });
+  });
+
+  it('retries transient HTTP errors as configured (GDAL_HTTP_MAX_RETRY)', async () => {
+    const inputs: TileSourceInput[] = [{ cell: cell('flaky', 32629, 250000, 2760000, 100, 32), scenes: { s2_l2a: [scene('f', { B04: `${base}/flaky/B04.tif` })] } }];
+    const cfg = normalise({ bands: { s2_l2a: ['B04'] }, http: { max_retry: 3, retry_delay_s: 0.05 } });
+    const summary = await tileAll(planTiles(inputs, cfg), { config: cfg });
+    expect(summary.failures).toEqual([]);
+    expect(summary.ok).toBe(1);
+    expect(flaky).toBeGreaterThan(2);
+    expect(requests.filter((r) => r.includes('/flaky/')).length).toBeGreaterThan(2);
   });
 
   it('skips (not fails) a tile whose every modality is over max_nodata_fraction', async () => {

@@ -7,7 +7,8 @@ import proj4 from 'proj4';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles } from '../../src/tile/plan.js';
 import { runTiles } from '../../src/tile/run.js';
-import { gdalBandReader } from '../../src/tile/warp.js';
+import { gdalBandReader, nodataFreeWindow, withoutMasks } from '../../src/tile/warp.js';
+import gdal from 'gdal-async';
 import { configureGdal } from '../../src/tile/gdal-env.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { S1_GRD, S2_DIR, WORLDCOVER, bandOf, cell, compare, gdalwarpCli, scene, tempDir } from './helpers.js';
@@ -71,6 +72,39 @@ describe('parity with the gdalwarp command line (Sentinel-2 29RKH)', () => {
         }
       });
     }
+  }
+});
+
+describe('nodata-free fast path (warp without masks when no nodata is under the target)', () => {
+  for (const method of ['bilinear', 'cubic', 'nearest'] as const) {
+    it(`${method}: same pixels as the masked warp (bilinear within 1 DN); not taken next to nodata or across CRSs`, async () => {
+      const cfg = normalise({ bands: { s2_l2a: ['B01', 'B11'] }, resampling: { s2: method } });
+      const inside = planTiles([{ cell: cell('IN', 32629, 250000, 2760000, 10, 128), scenes: { s2_l2a: [scene('s', { B01: path.join(S2_DIR, 'B01.tif'), B11: path.join(S2_DIR, 'B11.tif') })] } }], cfg).tiles[0];
+      for (const src of inside.modalities.s2_l2a!.scenes[0].bands) {
+        const ds = await gdal.openAsync(src.gdalPath);
+        expect(await nodataFreeWindow(ds, src, inside.grid)).toBe(true);
+        const masked = await gdal.warpAsync('m', null, [ds], src.warpArgs);
+        const unmasked = await gdal.warpAsync('m', null, [ds], withoutMasks(src.warpArgs));
+        const a = (await masked.bands.get(1).pixels.readAsync(0, 0, 128, 128)) as Uint16Array;
+        const b = (await unmasked.bands.get(1).pixels.readAsync(0, 0, 128, 128)) as Uint16Array;
+        const cmp = compare(a, b, 0);
+        expect(cmp.maskMismatch).toBe(0);
+        expect(cmp.valid).toBe(128 * 128);
+        expect(cmp.maxDiff).toBeLessThanOrEqual(method === 'bilinear' ? 1 : 0);
+        masked.close();
+        unmasked.close();
+        ds.close();
+      }
+      // At the east edge of the scene the window leaves the raster: masked path.
+      const edge = planTiles([{ cell: cell('EDGE', 32629, 309000, 2760000, 10, 128), scenes: { s2_l2a: [scene('s', { B01: path.join(S2_DIR, 'B01.tif'), B11: path.join(S2_DIR, 'B11.tif') })] } }], cfg).tiles[0];
+      const src = edge.modalities.s2_l2a!.scenes[0].bands[0];
+      const ds = await gdal.openAsync(src.gdalPath);
+      expect(await nodataFreeWindow(ds, src, edge.grid)).toBe(false);
+      // Another UTM zone: masked path.
+      expect(await nodataFreeWindow(ds, src, { ...inside.grid, epsg: 32628, srs: 'EPSG:32628' })).toBe(false);
+      ds.close();
+      expect(withoutMasks(['-r', 'cubic', '-srcnodata', '0', '-dstnodata', 'nan'])).toEqual(['-r', 'cubic', '-srcnodata', 'None', '-dstnodata', 'None']);
+    });
   }
 });
 

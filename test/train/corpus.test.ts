@@ -7,6 +7,9 @@ import { corpusTileSource } from '../../src/train/corpus.js';
 import { embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
 import { randomEncoder } from '../../src/train/features.js';
 import { knnPredict, knnReport } from '../../src/train/knn.js';
+import { trainOnCorpus } from '../../src/train/index.js';
+import { normaliseTrain } from '../../src/config/sections/train.js';
+import { readEncoder } from '../../src/train/export.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
 afterAll(() => cleanupTempDirs());
@@ -36,6 +39,23 @@ describe('shard corpus as a TileSource', () => {
     expect(rows.map((r) => r.tile_id)).toEqual(all);
     expect((rows[0].embedding as number[]).length).toBe(96);
     expect(fs.statSync(out).size).toBeGreaterThan(7 * 96 * 4 * 0.5);
+  });
+});
+
+describe('trainOnCorpus', () => {
+  it('trains on a shard corpus (13-band L1C, NaN S1 nodata) and exports the encoder', async () => {
+    const dir = tempDir('trainrun');
+    await writeCorpus(dir, Array.from({ length: 4 }, (_, i) => syntheticTile(i, { size: 16 })));
+    const cfg = normaliseTrain({
+      steps: 2, batch_size: 2, out_dim: 16, head: { hidden_dim: 8, bottleneck_dim: 4 }, backend: 'wasm', shuffle_buffer: 2,
+      crops: { global_size: 16, local_size: 8, local_count: 1 },
+    });
+    const run = path.join(dir, 'run');
+    const r = await trainOnCorpus(dir, cfg, { outDir: run });
+    expect(r).toMatchObject({ steps: 2, stopped: 'done', backend: 'wasm' });
+    expect(Number.isFinite(r.finalLoss)).toBe(true);
+    expect(readEncoder(r.encoderDir!).step).toBe(2);
+    expect(fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 });
 

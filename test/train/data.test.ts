@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { normaliseTrain } from '../../src/config/sections/train.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
 import { cropPatches, FULL_BOX } from '../../src/train/crops.js';
-import { BatchLoader, ShuffleStream } from '../../src/train/loader.js';
+import { BatchLoader, planViews, ShuffleStream } from '../../src/train/loader.js';
+import { Rng } from '../../src/train/rng.js';
 import { bicubicMatrix1d, bicubicMatrix2d } from '../../src/train/posembed.js';
 import { channelIndices, dominantClass, memoryTileSource, type TrainTile } from '../../src/train/tiles.js';
 import { synthStats, synthTiles } from './synthetic.js';
@@ -102,6 +103,22 @@ describe('shuffle stream', () => {
     expect(b.views[0].patches.s2_l2a!.length).toBe(3 * 4 * 12 * 64);
     expect(b.views[2].patches[b.views[2].modalities[0]]!.length).toBe(3 * 1 * (b.views[2].modalities[0] === 's1' ? 2 : 12) * 64);
     expect(b.views[0].patches.s2_l2a!.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('modality views', () => {
+  const tiles = synthTiles({ count: 2, size: 8 });
+  it('gives the global views different modalities and only shared ones', () => {
+    const cfg = normaliseTrain({ views: { fuse_first_global: false } });
+    for (let seed = 0; seed < 5; seed++) {
+      const v = planViews(cfg, tiles, new Rng(seed));
+      expect(v[0].modalities[0]).not.toBe(v[1].modalities[0]);
+    }
+    const noS1 = tiles.map((t) => ({ ...t, modalities: { s2_l2a: t.modalities.s2_l2a } }));
+    const v = planViews(normaliseTrain({}), noS1, new Rng(1));
+    expect(v.every((x) => x.modalities.length === 1 && x.modalities[0] === 's2_l2a')).toBe(true);
+    const onlyS1 = normaliseTrain({ views: { modalities: ['s1'] } });
+    expect(() => planViews(onlyS1, noS1, new Rng(1))).toThrow(/no modality of \[s1\] is present in every tile of the batch \(tile t0 has only \[s2_l2a\]\)/);
   });
 });
 

@@ -3,6 +3,8 @@ import type { CommandSpec } from '../command.js';
 import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
 import { gridCommand } from './grid.js';
+import { landcoverCommand } from './landcover.js';
+import { sampleCommand } from './sample.js';
 import { runCommand } from './run.js';
 
-export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, configCommand];
+export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, landcoverCommand, sampleCommand, configCommand];

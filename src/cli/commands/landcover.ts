@@ -1,16 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
-import { openStacSource } from '../../discover/stac/index.js';
-import { StageError, UsageError } from '../../errors.js';
+import type { StacSource } from '../../discover/stac/types.js';
 import type { BBox } from '../../model/types.js';
 import { cellsInBBox, readCellsFile } from '../../sample/landcover/cells-input.js';
-import { gdalLandcoverReader } from '../../sample/landcover/gdal-reader.js';
-import { runLandcoverPass } from '../../sample/landcover/pass.js';
+import { UsageError } from '../../errors.js';
 import type { LandcoverCell } from '../../sample/landcover/plan.js';
-import { perCellHrefSource, rasterFileSource, tileHrefSource, type LandcoverSource } from '../../sample/landcover/sources.js';
-import { classFrequencies, writeClassFrequencies, writeLandcoverTable } from '../../sample/landcover/table.js';
 import { loadSamplingConfig } from '../../sample/load-sampling-config.js';
+import { landcoverStep } from '../../sample/stage.js';
 import { defineCommand, int, num, oneOf, str } from '../command.js';
 
 export interface LandcoverCommandOptions {
@@ -19,53 +15,28 @@ export interface LandcoverCommandOptions {
   /** Output directory: landcover.parquet and class-frequencies.json. */
   out: string;
   landcover: SamplingConfig['landcover'];
-}
-
-/** Planetary Computer blob hrefs need a SAS token; everything else is read as is. */
-function signerFor(hrefs: string[]): ((h: string) => Promise<string>) | undefined {
-  if (!hrefs.some((h) => /\.blob\.core\.windows\.net\//.test(h))) return undefined;
-  const pc = openStacSource({ provider: 'planetary-computer' });
-  return (h) => pc.signHref(h);
+  /** STAC source for `source: stac` without per-cell hrefs; default Planetary Computer. */
+  stac?: StacSource;
 }
 
 export async function runLandcoverCommand(opts: LandcoverCommandOptions, out: NodeJS.WritableStream = process.stdout) {
   let cells: LandcoverCell[];
-  let perCell = new Map<string, string[]>();
+  let perCellHrefs = new Map<string, string[]>();
   if ('bbox' in opts.cells) {
     const c = opts.cells;
     cells = cellsInBBox(c.bbox, { cellSizeKm: c.cellSizeKm, tileSizePx: c.tileSizePx, resolutionM: c.gridResolutionM }, c.limit);
   } else {
     const f = await readCellsFile(opts.cells.file);
     cells = f.cells;
-    perCell = f.hrefs;
+    perCellHrefs = f.hrefs;
   }
-  if (cells.length === 0) throw new StageError('landcover', 'no cells to read; expected a bbox or cells file with at least one cell');
-  const src = opts.landcover.source;
-  let source: LandcoverSource;
-  if (src.kind === 'raster') source = rasterFileSource(src.path);
-  else if (src.kind === 'hrefs') source = tileHrefSource(src.hrefs, signerFor(src.hrefs));
-  else {
-    if (perCell.size === 0)
-      throw new StageError('landcover', "source 'stac' needs CellScenes records with landcover scenes (from discovery); give --raster or --href otherwise");
-    source = perCellHrefSource(perCell, signerFor([...perCell.values()].flat()));
-  }
-  const reader = gdalLandcoverReader({ resampling: opts.landcover.resampling });
-  try {
-    const res = await runLandcoverPass(cells, source, reader, { resolutionM: opts.landcover.resolutionM, concurrency: opts.landcover.concurrency });
-    await mkdir(opts.out, { recursive: true });
-    const table = path.join(opts.out, 'landcover.parquet');
-    const freqFile = path.join(opts.out, 'class-frequencies.json');
-    await writeLandcoverTable(table, res.population, opts.landcover.resolutionM);
-    const freq = classFrequencies(res.population, opts.landcover.resolutionM);
-    await writeClassFrequencies(freqFile, freq);
-    out.write(
-      `landcover: ${cells.length} cells from ${source.describe()} at ${opts.landcover.resolutionM} m in ${res.elapsedS.toFixed(1)} s ` +
-        `(${(cells.length / Math.max(res.elapsedS, 1e-9)).toFixed(1)} cells/s); ${res.uncovered} cells had no map\n  wrote ${table}\n  wrote ${freqFile}\n`,
-    );
-    return { table, freqFile, result: res, frequencies: freq };
-  } finally {
-    reader.close();
-  }
+  const r = await landcoverStep(cells, opts.landcover, opts.out, { perCellHrefs, stac: opts.stac });
+  const rate = cells.length / Math.max(r.result.elapsedS, 1e-9);
+  out.write(
+    `landcover: ${cells.length} cells from ${r.source} at ${opts.landcover.resolutionM} m in ${r.result.elapsedS.toFixed(1)} s ` +
+      `(${rate.toFixed(1)} cells/s); ${r.result.uncovered} cells had no map\n  wrote ${r.table}\n  wrote ${r.freqFile}\n`,
+  );
+  return r;
 }
 
 function parseBBox(text: string): BBox {
@@ -87,7 +58,7 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
     'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid cell size for --bbox.', default: '10.68' },
     raster: { type: 'string', valueName: '<path|url>', description: 'One land-cover raster or VRT covering the cells.' },
     href: { type: 'string', multiple: true, valueName: '<path|url>', description: 'A WorldCover tile (repeatable); matched to cells by tile name (N00E006).' },
-    'hrefs-file': { type: 'string', valueName: '<file>', description: 'WorldCover tile hrefs, one per line.' },
+    'hrefs-file': { type: 'string', valueName: '<file>', description: 'WorldCover tile hrefs, one per line. Without any map option: the landcover scenes of CellScenes records, else a Planetary Computer esa-worldcover search.' },
     pipeline: { type: 'string', valueName: '<pipeline.yaml>', description: 'Read options from its `sampling.landcover` section; flags override it.' },
     resolution: { type: 'string', valueName: '<m>', description: 'Resolution of the count in metres (overviews are used).', default: '80' },
     resampling: { type: 'string', valueName: '<nearest|mode>', description: 'Class-preserving resampling.', default: 'nearest' },

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { StageError, UsageError } from '../../errors.js';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
-import { filtersFromConfig, parseCompareList, policySpec, targetByBin } from '../../sample/config-specs.js';
+import { parseCompareList } from '../../sample/config-specs.js';
 import { readClassFrequencies, readLandcoverTable } from '../../sample/landcover/table.js';
 import { loadSamplingConfig } from '../../sample/load-sampling-config.js';
-import { writeSampleRun } from '../../sample/outputs.js';
 import { joinPassedCells, readPassedCells } from '../../sample/passed-cells.js';
 import { POLICY_NAMES, type PolicyName } from '../../sample/policies/types.js';
-import { runSampling } from '../../sample/run.js';
+import { sampleStep } from '../../sample/stage.js';
 import { defineCommand, int, num, oneOf, str } from '../command.js';
 
 export interface SampleCommandOptions {
@@ -37,17 +36,7 @@ export async function runSampleCommand(opts: SampleCommandOptions, out: NodeJS.W
     pop = joined.population;
   }
   const classFrequencies = opts.frequencies ? await readClassFrequencies(opts.frequencies) : undefined;
-  const s = opts.sampling;
-  const names = opts.compare ?? [{ name: s.policy }];
-  const policies = names.map((p) => policySpec(s, p.name, { alpha: p.alpha, classFrequencies }));
-  const run = runSampling(pop, {
-    count: s.count,
-    seed: s.seed,
-    filters: filtersFromConfig(s),
-    policies,
-    ...(s.target ? { target: targetByBin(s.target) } : {}),
-  });
-  const files = await writeSampleRun(opts.out, run, { png: opts.png });
+  const { run, files } = await sampleStep(pop, opts.sampling, opts.out, { compare: opts.compare, classFrequencies, png: opts.png });
   const r = run.report;
   out.write(`sample: ${r.filters.before} cells, ${r.filters.after} after filters, seed ${r.seed}\n`);
   for (const p of r.policies)

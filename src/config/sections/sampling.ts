@@ -160,8 +160,9 @@ export function normalise(raw: RawSampling | undefined, baseDir = '.'): Sampling
   };
 }
 
-function rules(s: SamplingConfig): ConfigIssue[] {
+function rules(s: SamplingConfig | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  if (!s) return issues;
   if (s.target) {
     const sum = Object.values(s.target).reduce((a, b) => a + b, 0);
     if (!(sum > 0)) issues.push({ path: 'sampling.target', message: 'shares sum to 0; expected at least one class with a share > 0' });
@@ -177,10 +178,11 @@ function rules(s: SamplingConfig): ConfigIssue[] {
   return issues;
 }
 
-export const samplingSection: ConfigSection<RawSampling, SamplingConfig> = {
+/** Pipeline section: absent means no sample stage (every discovered cell is tiled). */
+export const samplingSection: ConfigSection<RawSampling, SamplingConfig | undefined> = {
   key: 'sampling',
   required: false,
   schema,
-  normalise: (raw, ctx) => normalise(raw, ctx.baseDir),
+  normalise: (raw, ctx) => (raw === undefined ? undefined : normalise(raw, ctx.baseDir)),
   rules,
 };

@@ -23,7 +23,7 @@ export interface TrainConfig {
   weightDecay: { start: number; end: number };
   /** Teacher EMA momentum, cosine from start to end. Default 0.996 -> 1. */
   momentumTeacher: { start: number; end: number };
-  /** Teacher temperature: linear warm-up from warmupStart to final over warmupSteps, then constant. Default 0.04 -> 0.07 over 30 steps. */
+  /** Teacher temperature: linear warm-up from warmupStart to final over warmupSteps, then constant. Default 0.04 -> 0.04 over 30 steps (DINO's default; raise final to 0.07 for long, stable runs). */
   teacherTemp: { warmupStart: number; final: number; warmupSteps: number };
   /** Student temperature. Default 0.1. */
   studentTemp: number;
@@ -87,7 +87,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   warmupSteps: 10,
   weightDecay: { start: 0.04, end: 0.4 },
   momentumTeacher: { start: 0.996, end: 1 },
-  teacherTemp: { warmupStart: 0.04, final: 0.07, warmupSteps: 30 },
+  teacherTemp: { warmupStart: 0.04, final: 0.04, warmupSteps: 30 },
   studentTemp: 0.1,
   outDim: 1024,
   head: { hiddenDim: 256, bottleneckDim: 64 },
@@ -155,7 +155,7 @@ export const trainSchema: JsonSchema = strictObject(
     weight_decay: strictObject({ start: num('Default 0.04.', { minimum: 0 }), end: num('Default 0.4.', { minimum: 0 }) }, { description: 'AdamW weight decay, cosine schedule.' }),
     momentum_teacher: strictObject({ start: unit('Default 0.996.'), end: unit('Default 1.') }, { description: 'Teacher EMA momentum, cosine schedule.' }),
     teacher_temp: strictObject(
-      { warmup_start: num('Default 0.04.', { exclusiveMinimum: 0 }), final: num('Default 0.07.', { exclusiveMinimum: 0 }), warmup_steps: int('Default 30.', 0) },
+      { warmup_start: num('Default 0.04.', { exclusiveMinimum: 0 }), final: num('Default 0.04.', { exclusiveMinimum: 0 }), warmup_steps: int('Default 30.', 0) },
       { description: 'Teacher temperature warm-up.' },
     ),
     student_temp: num('Student temperature. Default 0.1.', { exclusiveMinimum: 0 }),

@@ -78,6 +78,13 @@ export class StacApiSource implements StacSource {
   async *items(first: PageRequest, accept?: (raw: Record<string, unknown>) => boolean): AsyncGenerator<SceneItem> {
     const seen = new Set<string>();
     for await (const page of this.pages(first)) {
+      // A next link with a new token that serves only items already delivered is a loop in
+      // disguise (same page under another token); stop rather than page forever.
+      if (page.index > 1 && page.features.length > 0 && page.features.every((f) => seen.has(String(f.id)))) {
+        throw new StacError(
+          `${page.request.url}: the server repeated a page: all ${page.features.length} items of page ${page.index} were already delivered; stopped after ${page.index - 1} pages`,
+        );
+      }
       for (let i = 0; i < page.features.length; i++) {
         if (accept && !accept(page.features[i]!)) {
           this.rejected++;
@@ -103,7 +110,13 @@ export class StacApiSource implements StacSource {
     // Known providers take POST; an arbitrary API is asked once (landing page, cached on disk).
     const m = this.opts.searchMethod ?? (this.provider === 'stac-api' ? 'auto' : 'POST');
     if (m !== 'auto') return Promise.resolve(m);
-    this.method ??= this.detectMethod();
+    if (!this.method) {
+      this.method = this.detectMethod();
+      // A failed landing-page read is not remembered: the next search asks again.
+      this.method.catch(() => {
+        this.method = undefined;
+      });
+    }
     return this.method;
   }
 

@@ -33,9 +33,23 @@ export interface Page {
   next: PageRequest | undefined;
 }
 
-/** Identity of a request for repeat detection and logs. */
+/** JSON text with object keys sorted, so bodies that differ only in key order compare equal. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Identity of a request for repeat detection (key order of the body does not matter). */
 export function requestFingerprint(r: PageRequest): string {
-  return `${r.method} ${r.url}${r.body ? ` ${JSON.stringify(r.body)}` : ''}`;
+  return `${r.method} ${r.url}${r.body ? ` ${canonicalJson(r.body)}` : ''}`;
 }
 
 /** The request a next link asks for (pure). Relative hrefs resolve against the page URL. */

@@ -1,25 +1,27 @@
 // Stratified sampling in the style Clay used for its WorldCover-balanced chip selection:
 //   for each class c (in order): rank cells by the share of c, keep the top K_c, and draw n_c of them at
 //   random, skipping cells an earlier stratum already took;
-//   then a diversity quota: rank cells by the number of classes present (ties: higher class entropy),
+//   then a diversity quota: rank cells by the number of classes present (ties: the more even cell, i.e.
+//   the smaller largest-class share),
 //   keep the top M, draw n of them at random, again skipping taken cells.
 // A quota is met exactly whenever its top-K list still holds n untaken cells; otherwise all of them are
 // taken and the shortfall is reported (QuotaOutcome.met = false).
 //
-// Defaults when no quotas are given (so `count` alone is enough): every class present in the population
-// gets n_c = floor(0.9 * count / classesPresent) with K_c = 10 * n_c, processed rarest class first (so rare
+// Defaults when no quotas are given (so `count` alone is enough): floor(0.9 * count) cells are split evenly
+// over the classes present in the population (the remainder one each to the rarest), K_c = 10 * n_c,
+// processed rarest class first (so rare
 // classes claim their richest cells before common classes do); the diversity quota takes whatever is left
 // of `count` (shortfalls included), from the top 6x as many cells. So the total is `count` when feasible.
 //
-// Ties in a ranking (many cells are 100 % one class) are broken by a seeded random permutation, so the
-// seed decides which of equally rich cells enter a top-K list rather than their order in the input.
+// Ties in a ranking (many cells are 100 % one class) are broken at random from the seed (class-pools.ts),
+// so the seed decides which of equally rich cells enter a top-K list rather than their order in the input.
 //
 // sample_weight: in stratum s, each of its a_s untaken candidates had chance d_s / a_s of being drawn; a
 // cell's inclusion probability is 1 - prod_s (1 - d_s / a_s) over the strata it was a candidate of
 // (strata treated as independent, an approximation), and the weight is its inverse, scaled to mean 1.
 import { StageError } from '../../errors.js';
 import { classCode, NBINS } from '../classes.js';
-import { buildClassPools, packKey, randomRanks } from '../class-pools.js';
+import { buildClassPools, packKey } from '../class-pools.js';
 import { createRng, type Rng } from '../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classTileCounts } from '../stats.js';
@@ -27,16 +29,25 @@ import { normaliseMeanOne, topKByKey } from '../weighted-draw.js';
 import type { ClassQuota, DiversityQuota, DrawRequest, PolicyResult, QuotaOutcome } from './types.js';
 import { WORLDCOVER_CLASSES } from '../../model/types.js';
 
-/** Quotas used when the configuration gives none (see header). Diversity n is filled in after the class draws. */
-export function defaultQuotas(pop: CellPopulation, count: number): ClassQuota[] {
-  const present = classTileCounts(pop.hist).present;
+/**
+ * Quotas used when the configuration gives none (see header). Diversity n is filled in after the class
+ * draws. `present[b]` = cells containing class b (the class pools' sizes, when already built).
+ */
+export function defaultQuotas(pop: CellPopulation, count: number, present: ArrayLike<number> = classTileCounts(pop.hist).present): ClassQuota[] {
   const totals = classPixelTotals(pop.hist);
   const bins: number[] = [];
   for (let b = 1; b < NBINS; b++) if (present[b] > 0) bins.push(b);
   if (bins.length === 0) return [];
   bins.sort((a, b) => totals[a] - totals[b] || a - b);
-  const n = Math.floor((0.9 * count) / bins.length);
-  return bins.map((b) => ({ code: classCode(b), topK: 10 * n, n }));
+  const total = Math.floor(0.9 * count);
+  const base = Math.floor(total / bins.length);
+  const extra = total - base * bins.length; // one more for the rarest `extra` classes
+  return bins
+    .map((b, j) => {
+      const n = base + (j < extra ? 1 : 0);
+      return { code: classCode(b), topK: 10 * n, n };
+    })
+    .filter((q) => q.n > 0);
 }
 
 /** Draw `n` of `cands` at random (partial Fisher–Yates, in place). Returns the drawn prefix. */
@@ -57,23 +68,22 @@ export function drawStratified(
   req: DrawRequest,
 ): PolicyResult {
   const derived = spec.quotas === undefined;
-  const quotas = spec.quotas ?? defaultQuotas(pop, req.count);
+  const n = pop.size;
+  const rng = createRng(req.seed);
+  const h = pop.hist;
+  const valid = validTotals(pop);
+  const pools = spec.quotas?.length === 0 ? [] : buildClassPools(h, valid, rng);
+  const quotas = spec.quotas ?? defaultQuotas(pop, req.count, pools.map((p) => p.length));
   for (const q of quotas) {
     const bin = WORLDCOVER_CLASSES.indexOf(q.code as (typeof WORLDCOVER_CLASSES)[number]);
     if (bin <= 0) throw new StageError('sample', `stratified quota for class ${q.code}: not a WorldCover class code; expected one of ${WORLDCOVER_CLASSES.slice(1).join(', ')}`);
     if (!(Number.isInteger(q.n) && q.n >= 0 && Number.isInteger(q.topK) && q.topK >= 0))
       throw new StageError('sample', `stratified quota for class ${q.code}: n=${q.n}, top_k=${q.topK}; expected integers >= 0`);
   }
-  const n = pop.size;
-  const rng = createRng(req.seed);
-  const { order, rank } = randomRanks(n, rng);
   const taken = new Uint8Array(n);
   const notIncluded = new Float64Array(n).fill(1);
   const drawnAll: number[] = [];
   const outcomes: QuotaOutcome[] = [];
-  const h = pop.hist;
-  const valid = validTotals(pop);
-  const pools = quotas.length > 0 ? buildClassPools(h, valid, order, rank) : [];
 
   /** Draw `want` untaken cells at random from `top` (a stratum's top-K list). */
   const runStratum = (stratum: number | 'diversity', top: Uint32Array, topK: number, want: number) => {
@@ -105,20 +115,20 @@ export function drawStratified(
   if (diversity && diversity.n > 0) {
     if (!(Number.isInteger(diversity.n) && Number.isInteger(diversity.topM) && diversity.topM >= 0))
       throw new StageError('sample', `stratified diversity quota n=${diversity.n}, top_m=${diversity.topM}; expected integers >= 0`);
-    const maxEntropy = Math.log(NBINS); // keeps the entropy tie-break below one class step
+    // Score: classes present, plus (1 - largest share) < 1 as the tie-break (more even cells first),
+    // scaled into [0, 1) for packKey.
     const keys = new Float64Array(n);
     for (let i = 0, o = 0; i < n; i++, o += NBINS) {
       let classes = 0;
-      let ent = 0;
+      let maxV = 0;
       for (let b = 1; b < NBINS; b++) {
         const v = h[o + b];
         if (v > 0) {
           classes++;
-          const sh = v / valid[i];
-          ent -= sh * Math.log(sh);
+          if (v > maxV) maxV = v;
         }
       }
-      keys[i] = classes === 0 ? -Infinity : packKey((classes + ent / maxEntropy) / NBINS, rank[i]);
+      keys[i] = classes === 0 ? -Infinity : packKey((classes + 1 - maxV / valid[i]) / NBINS, rng.nextU32());
     }
     runStratum('diversity', topKByKey(keys, diversity.topM), diversity.topM, diversity.n);
   }

@@ -6,11 +6,12 @@
 // step only the pool heads are candidates (at most C = 11 cells: the richest untaken cell of every class),
 // and the one that minimises the squared distance sum_c (s'_c - t_c)^2 of the resulting sample share s'
 // wins. Rich cells are what moves the share toward a deficient class fastest, so the heads are the
-// cells worth looking at. Cost: O(sum_c m_c log m_c) to sort the pools (m_c = cells containing c, at most
-// n each) plus O(k * C^2) for the greedy steps plus O(sum_c m_c) amortised for skipping taken heads.
+// cells worth looking at. Cost: O(C n) to build the pools by counting sort (class-pools.ts), O(k * C^2)
+// for the greedy steps, and O(sum_c m_c) amortised for skipping taken heads (m_c = cells containing c).
 //
-// Ties in a pool's order (many cells are 100 % one class) are broken by a seeded random permutation, so
-// different seeds pick different, equally good cells; the same seed always gives the same sample.
+// Ties in a pool's order (many cells are 100 % one class) are broken at random from the seed
+// (class-pools.ts), so different seeds pick different, equally good cells; the same seed always gives
+// the same sample.
 //
 // sample_weight (weightKind 'class-ratio'): the draw is deterministic given the seed, so there is no
 // inclusion probability to invert. Instead each cell weighs sum_c share_ic * P_c / S_c, with P the
@@ -18,7 +19,7 @@
 // class mix. Scaled to mean 1.
 import { StageError } from '../../errors.js';
 import { NBINS } from '../classes.js';
-import { buildClassPools, randomRanks } from '../class-pools.js';
+import { buildClassPools } from '../class-pools.js';
 import { createRng } from '../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classShares, uniformDistribution } from '../stats.js';
@@ -41,8 +42,7 @@ export function drawTarget(pop: CellPopulation, spec: { target?: ArrayLike<numbe
   const n = pop.size;
   const h = pop.hist;
   const valid = validTotals(pop);
-  const { order, rank } = randomRanks(n, createRng(req.seed));
-  const pools = buildClassPools(h, valid, order, rank);
+  const pools = buildClassPools(h, valid, createRng(req.seed));
   const head = new Int32Array(NBINS); // next position to look at in each pool
 
   const taken = new Uint8Array(n);

@@ -72,74 +72,121 @@ export interface MapPoints {
 /** Above this many points a layer is drawn as 1-degree bins instead of dots, to keep the SVG small. */
 export const MAX_DOTS = 20000;
 
+/** Map window in degrees: [west, south, east, north]. */
+export type MapWindow = [number, number, number, number];
+
+const NICE_STEPS = [0.25, 0.5, 1, 2, 5, 10, 15, 30];
+
 /**
- * Equirectangular world map (2 px per degree): the filtered population as grey 1-degree bins, the
- * sampled cells as coloured dots (or bins when there are many), and a 30-degree graticule.
+ * The whole world when the cells spread over more than a third of it; otherwise their bounding box
+ * padded by 10 % (at least 1 degree) and snapped outward to a graticule step, so a one-region run
+ * is not a dot in an empty world.
+ */
+export function mapWindow(pts: MapPoints): { window: MapWindow; step: number } {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  for (let i = 0; i < pts.lon.length; i++) {
+    w = Math.min(w, pts.lon[i]);
+    e = Math.max(e, pts.lon[i]);
+    s = Math.min(s, pts.lat[i]);
+    n = Math.max(n, pts.lat[i]);
+  }
+  if (!(e >= w) || e - w > 120 || n - s > 60) return { window: [-180, -90, 180, 90], step: 30 };
+  const pad = Math.max(1, 0.1 * Math.max(e - w, n - s));
+  const span = Math.max(e - w, n - s) + 2 * pad;
+  const step = NICE_STEPS.find((st) => span / st <= 8) ?? 30;
+  return {
+    window: [
+      Math.max(-180, Math.floor((w - pad) / step) * step),
+      Math.max(-90, Math.floor((s - pad) / step) * step),
+      Math.min(180, Math.ceil((e + pad) / step) * step),
+      Math.min(90, Math.ceil((n + pad) / step) * step),
+    ],
+    step,
+  };
+}
+
+const fmtDeg = (v: number, pos: string, neg: string) => `${+Math.abs(v).toFixed(2)}${v > 0 ? pos : v < 0 ? neg : ''}`;
+
+/**
+ * Equirectangular map of the filtered population (grey) and the sampled cells (coloured), with a
+ * lat/lon graticule. Layers with more than MAX_DOTS points are drawn as small bins instead of dots.
+ * The window is the world, or the cells' region when they are concentrated (mapWindow).
  */
 export function worldMapSvg(title: string, population: MapPoints, sample: MapPoints, colour: string): string {
-  const s = 2;
-  const ml = 40;
+  const { window: win, step } = mapWindow(population.lon.length > 0 ? population : sample);
+  const [w0, s0, e0, n0] = win;
+  const scale = Math.min(720 / (e0 - w0), 400 / (n0 - s0)); // px per degree
+  const ml = 50;
   const mt = 40;
-  const W = 360 * s;
-  const H = 180 * s;
-  const width = W + ml + 20;
+  const W = (e0 - w0) * scale;
+  const H = (n0 - s0) * scale;
+  const width = Math.max(W + ml + 20, 560);
   const height = H + mt + 40;
-  const px = (lon: number) => ml + (lon + 180) * s;
-  const py = (lat: number) => mt + (90 - lat) * s;
+  const px = (lon: number) => ml + (lon - w0) * scale;
+  const py = (lat: number) => mt + (n0 - lat) * scale;
+  const binDeg = Math.max((e0 - w0) / 360, (n0 - s0) / 180);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="0 0 ${width.toFixed(1)} ${height.toFixed(1)}">`);
   parts.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
-  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold" ${FONT}>${escapeXml(title)}</text>`);
-  parts.push(`<rect x="${ml}" y="${mt}" width="${W}" height="${H}" fill="#f4f8fb" stroke="#333"/>`);
-  for (let lon = -150; lon <= 150; lon += 30) {
-    parts.push(`<line x1="${px(lon)}" y1="${mt}" x2="${px(lon)}" y2="${mt + H}" stroke="#c8d3dc" stroke-width="0.8"/>`);
-    parts.push(`<text x="${px(lon)}" y="${mt + H + 14}" text-anchor="middle" font-size="10" ${FONT}>${Math.abs(lon)}${lon < 0 ? 'W' : lon > 0 ? 'E' : ''}</text>`);
+  parts.push(`<text x="${(width / 2).toFixed(1)}" y="24" text-anchor="middle" font-size="15" font-weight="bold" ${FONT}>${escapeXml(title)}</text>`);
+  parts.push(`<rect x="${ml}" y="${mt}" width="${W.toFixed(1)}" height="${H.toFixed(1)}" fill="#f4f8fb" stroke="#333"/>`);
+  for (let lon = Math.ceil(w0 / step) * step; lon <= e0 + 1e-9; lon += step) {
+    if (lon <= w0 + 1e-9 || lon >= e0 - 1e-9) continue;
+    parts.push(`<line x1="${px(lon).toFixed(1)}" y1="${mt}" x2="${px(lon).toFixed(1)}" y2="${(mt + H).toFixed(1)}" stroke="#c8d3dc" stroke-width="0.8"/>`);
+    parts.push(`<text x="${px(lon).toFixed(1)}" y="${(mt + H + 14).toFixed(1)}" text-anchor="middle" font-size="10" ${FONT}>${fmtDeg(lon, 'E', 'W')}</text>`);
   }
-  for (let lat = -60; lat <= 60; lat += 30) {
-    parts.push(`<line x1="${ml}" y1="${py(lat)}" x2="${ml + W}" y2="${py(lat)}" stroke="#c8d3dc" stroke-width="0.8"/>`);
-    parts.push(`<text x="${ml - 4}" y="${py(lat) + 3}" text-anchor="end" font-size="10" ${FONT}>${Math.abs(lat)}${lat < 0 ? 'S' : lat > 0 ? 'N' : ''}</text>`);
+  for (let lat = Math.ceil(s0 / step) * step; lat <= n0 + 1e-9; lat += step) {
+    if (lat <= s0 + 1e-9 || lat >= n0 - 1e-9) continue;
+    parts.push(`<line x1="${ml}" y1="${py(lat).toFixed(1)}" x2="${(ml + W).toFixed(1)}" y2="${py(lat).toFixed(1)}" stroke="#c8d3dc" stroke-width="0.8"/>`);
+    parts.push(`<text x="${ml - 4}" y="${(py(lat) + 3).toFixed(1)}" text-anchor="end" font-size="10" ${FONT}>${fmtDeg(lat, 'N', 'S')}</text>`);
   }
-  parts.push(binsLayer(population, '#8a8a8a', 0.15, 0.75, px, py, s));
-  if (sample.lon.length <= MAX_DOTS) {
-    const dots: string[] = [];
-    for (let i = 0; i < sample.lon.length; i++) dots.push(`<circle cx="${px(sample.lon[i]).toFixed(1)}" cy="${py(sample.lat[i]).toFixed(1)}" r="1.6"/>`);
-    parts.push(`<g fill="${colour}" fill-opacity="0.85">${dots.join('')}</g>`);
-  } else {
-    parts.push(binsLayer(sample, colour, 0.35, 1, px, py, s));
-  }
-  parts.push(`<rect x="${ml}" y="${height - 22}" width="10" height="10" fill="#8a8a8a" fill-opacity="0.5"/>`);
-  parts.push(`<text x="${ml + 14}" y="${height - 13}" font-size="11" ${FONT}>cells after filters (${population.lon.length})</text>`);
-  parts.push(`<circle cx="${ml + 255}" cy="${height - 17}" r="4" fill="${colour}"/>`);
-  parts.push(`<text x="${ml + 263}" y="${height - 13}" font-size="11" ${FONT}>sampled cells (${sample.lon.length})</text>`);
+  parts.push(pointsLayer(population, '#8a8a8a', 0.55, 1.3, { px, py, binDeg, scale, w0, s0 }, 0.15, 0.75));
+  parts.push(pointsLayer(sample, colour, 0.9, 2.2, { px, py, binDeg, scale, w0, s0 }, 0.35, 1));
+  const ly = height - 17;
+  parts.push(`<circle cx="${ml + 5}" cy="${ly}" r="4" fill="#8a8a8a"/>`);
+  parts.push(`<text x="${ml + 14}" y="${ly + 4}" font-size="11" ${FONT}>cells after filters (${population.lon.length})</text>`);
+  parts.push(`<circle cx="${ml + 255}" cy="${ly}" r="4" fill="${colour}"/>`);
+  parts.push(`<text x="${ml + 263}" y="${ly + 4}" font-size="11" ${FONT}>sampled cells (${sample.lon.length})</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }
 
-/** 1-degree bins, opacity growing with the log of the count. */
-function binsLayer(
-  pts: MapPoints,
-  colour: string,
-  minOpacity: number,
-  maxOpacity: number,
-  px: (lon: number) => number,
-  py: (lat: number) => number,
-  s: number,
-): string {
+interface Frame {
+  px: (lon: number) => number;
+  py: (lat: number) => number;
+  binDeg: number;
+  scale: number;
+  w0: number;
+  s0: number;
+}
+
+/** Dots when there are few points, else bins of binDeg degrees with opacity growing with log(count). */
+function pointsLayer(pts: MapPoints, colour: string, dotOpacity: number, r: number, f: Frame, minOpacity: number, maxOpacity: number): string {
+  if (pts.lon.length <= MAX_DOTS) {
+    const dots: string[] = [];
+    for (let i = 0; i < pts.lon.length; i++) dots.push(`<circle cx="${f.px(pts.lon[i]).toFixed(1)}" cy="${f.py(pts.lat[i]).toFixed(1)}" r="${r}"/>`);
+    return `<g fill="${colour}" fill-opacity="${dotOpacity}">${dots.join('')}</g>`;
+  }
   const counts = new Map<number, number>();
+  const nx = Math.ceil(360 / f.binDeg) + 1;
   for (let i = 0; i < pts.lon.length; i++) {
-    const gx = Math.min(359, Math.floor(pts.lon[i] + 180));
-    const gy = Math.min(179, Math.floor(pts.lat[i] + 90));
-    const key = gy * 360 + gx;
+    const gx = Math.floor((pts.lon[i] - f.w0) / f.binDeg);
+    const gy = Math.floor((pts.lat[i] - f.s0) / f.binDeg);
+    const key = gy * nx + gx;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   let max = 1;
   for (const v of counts.values()) max = Math.max(max, v);
+  const size = (f.binDeg * f.scale).toFixed(2);
   const rects: string[] = [];
   for (const [key, v] of counts) {
-    const gx = key % 360;
-    const gy = Math.floor(key / 360);
+    const gx = key % nx;
+    const gy = Math.floor(key / nx);
     const op = minOpacity + (maxOpacity - minOpacity) * (Math.log(1 + v) / Math.log(1 + max));
-    rects.push(`<rect x="${px(gx - 180)}" y="${py(gy - 90 + 1)}" width="${s}" height="${s}" fill-opacity="${op.toFixed(2)}"/>`);
+    rects.push(`<rect x="${f.px(f.w0 + gx * f.binDeg).toFixed(1)}" y="${f.py(f.s0 + (gy + 1) * f.binDeg).toFixed(1)}" width="${size}" height="${size}" fill-opacity="${op.toFixed(2)}"/>`);
   }
   return `<g fill="${colour}">${rects.join('')}</g>`;
 }

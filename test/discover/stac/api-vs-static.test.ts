@@ -2,6 +2,8 @@
 // that catalog must give identical items (ids, order, keys, assets); paging style and HTTP
 // method must not change the result.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStacSource, StacApiSource } from '../../../src/discover/stac/index.js';
 import type { SearchRequest, StacSource } from '../../../src/discover/stac/types.js';
@@ -138,6 +140,49 @@ describe('static catalog source vs loopback STAC API over the same catalog', () 
       expect(got.every((i) => i.cloudCover !== undefined && i.cloudCover <= 40)).toBe(true);
       expect(got).toHaveLength(12); // 3 tiles x 3 collections + 20EPT x 3, minus S1 (no cloud) and > 40 %
       expect((src as StacApiSource).rejected).toBe(8);
+    } finally {
+      await lb.close();
+    }
+  });
+
+  it('a static catalog read over HTTP gives the same items, hrefs resolved against URLs', async () => {
+    const dir = path.dirname(catalog);
+    const lb = await startLoopback(async (req, res) => {
+      try {
+        const body = await readFile(path.join(dir, decodeURIComponent(req.path)), 'utf8');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end('{}');
+      }
+    });
+    try {
+      const req = SEARCHES['all S2 collections, July 2025, small pages']!;
+      const remote = await collect(openStacSource({ provider: 'static', catalog: `${lb.url}/catalog.json`, bandAssets: { thumb: 'thumbnail' } }), req);
+      const local = await collect(openStacSource({ provider: 'static', catalog, bandAssets: { thumb: 'thumbnail' } }), req);
+      expect(remote.map((i) => i.id)).toEqual(local.map((i) => i.id));
+      const c1 = remote.find((i) => i.collection === 'sentinel-2-c1-l2a')!;
+      expect(c1.assets.thumb!.href).toBe(`${lb.url}/sentinel-2-c1-l2a/items/thumbnail.tif`);
+      expect(c1.selfHref).toBe(`${lb.url}/sentinel-2-c1-l2a/items/${c1.id}.json`);
+      expect(c1.assets.B04).toEqual(local.find((i) => i.id === c1.id)!.assets.B04);
+    } finally {
+      await lb.close();
+    }
+  });
+
+  it('an item repeated on the next page (server-side shifting) is yielded once', async () => {
+    const es = realItems().slice(3, 8); // five S2 items
+    const lb = await startLoopback((req, res) => {
+      const body = JSON.parse(req.body || '{}') as { token?: string };
+      const page = body.token === 'p2' ? es.slice(2, 5) : es.slice(0, 3); // item 2 on both pages
+      const links = body.token === 'p2' ? [] : [{ rel: 'next', method: 'POST', href: '/search', merge: true, body: { token: 'p2' } }];
+      res.writeHead(200, { 'content-type': 'application/geo+json' });
+      res.end(JSON.stringify({ type: 'FeatureCollection', features: page, links }));
+    });
+    try {
+      const got = await collect(openStacSource({ provider: 'earth-search', url: lb.url }), { collections: [], datetime: '2025-01-01T00:00:00Z/..', limit: 3 });
+      expect(got.map((i) => i.id)).toEqual(es.map((i) => i.id));
     } finally {
       await lb.close();
     }

@@ -88,7 +88,7 @@ describe('transient faults are retried to the complete result', () => {
   });
 });
 
-describe('the same transient faults through Node's built-in fetch (the transport is swappable)', () => {
+describe('the same transient faults through the built-in fetch of Node (the transport is swappable)', () => {
   it('503, reset and stalled body are classified and retried with undici fetch as well', async () => {
     const { src } = source({ timeoutMs: 300, fetchImpl: globalThis.fetch as unknown as FetchLike });
     server.addFault({ kind: 'status', status: 503 });
@@ -149,5 +149,28 @@ describe('permanent faults end in a clear error, keeping what was delivered', ()
     server.addFault({ kind: 'stall', times: 2 });
     const err = await drain(src, []).catch((e: unknown) => e);
     expect(String(err)).toBe(`http: ${server.url}/search: timed out (100 ms limit) after 2 attempts`);
+  });
+});
+
+describe('loops in disguise', () => {
+  it('a next link with a fresh token that serves the same page again is stopped with a clear error', async () => {
+    const { startLoopback } = await import('../../support/loopback.js');
+    const feats = (await import('../../support/stac-fixtures.js')).realItems().slice(3, 6);
+    let n = 0;
+    const lb = await startLoopback((_req, res) => {
+      n++;
+      res.writeHead(200, { 'content-type': 'application/geo+json' });
+      res.end(JSON.stringify({ type: 'FeatureCollection', features: feats, links: [{ rel: 'next', method: 'POST', href: '/search', merge: true, body: { token: `t${n}` } }] }));
+    });
+    try {
+      const src = openStacSource({ provider: 'earth-search', url: lb.url });
+      const got: string[] = [];
+      const err = await drain(src, got).catch((e: unknown) => e);
+      expect(String(err)).toBe(`stac: ${lb.url}/search: the server repeated a page: all 3 items of page 2 were already delivered; stopped after 1 pages`);
+      expect(got).toEqual(feats.map((f) => f.id));
+      expect(n).toBe(2);
+    } finally {
+      await lb.close();
+    }
   });
 });

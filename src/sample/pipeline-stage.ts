@@ -1,0 +1,53 @@
+// The sample stage as `terrafm run` sees it: the cells discovery kept (scenes.parquet) -> land-cover
+// pass (landcover/) -> sampling policy and report (sample/). Enabled when the pipeline has `sampling:`.
+import path from 'node:path';
+import type { SamplingConfig } from '../config/sections/sampling.js';
+import { readScenesTable } from '../discover/scenes-table.js';
+import { SCENES_TABLE } from '../discover/stage.js';
+import type { Stage } from '../pipeline/stage.js';
+import { cellsFromRecords } from './landcover/cells-input.js';
+import { joinPassedCells, passedCellsFromRecords } from './passed-cells.js';
+import { landcoverStep, sampleStep } from './stage.js';
+
+/** The `sampling` section, present once the lead wires samplingSection into the pipeline config. */
+function samplingOf(config: object): SamplingConfig | undefined {
+  return (config as { sampling?: SamplingConfig }).sampling;
+}
+
+export const sampleStage: Stage = {
+  name: 'sample',
+  description: 'WorldCover histogram per kept cell (overviews) -> land-cover-aware sample with sample_weight + report',
+  enabled: (config) => samplingOf(config) !== undefined,
+  async run(ctx) {
+    const cfg = samplingOf(ctx.config);
+    if (!cfg) return { status: 'skipped', summary: { reason: 'no sampling section' } };
+    const cellScenes = await readScenesTable(path.join(ctx.runDir, SCENES_TABLE));
+    const { cells, hrefs } = cellsFromRecords(cellScenes, SCENES_TABLE);
+    const lc = await landcoverStep(cells, cfg.landcover, path.join(ctx.runDir, 'landcover'), {
+      perCellHrefs: hrefs,
+      onProgress: (done, total) => {
+        if (done % 1000 === 0 || done === total) ctx.log.debug(`landcover: ${done}/${total} cells`);
+      },
+    });
+    const passed = passedCellsFromRecords(cellScenes, SCENES_TABLE);
+    const { population } = joinPassedCells(lc.result.population, passed);
+    const { run, files } = await sampleStep(population, cfg, path.join(ctx.runDir, 'sample'));
+    const p = run.report.policies[0];
+    ctx.log.info(
+      `sample: ${run.report.filters.before} cells, ${run.report.filters.after} after filters, ${p.cells} drawn by ${p.label}; ESS ${p.ess.toFixed(1)}`,
+    );
+    return {
+      status: 'ok',
+      summary: {
+        landcoverTable: lc.table,
+        classFrequencies: lc.freqFile,
+        sampleTable: files.samples[0],
+        report: files.report.find((f) => f.endsWith('report.json')),
+        cells: run.report.filters.before,
+        afterFilters: run.report.filters.after,
+        drawn: p.cells,
+        ess: p.ess,
+      },
+    };
+  },
+};

@@ -1,0 +1,103 @@
+// The Sample stage's two steps as functions over plain inputs and output folders, shared by the CLI
+// commands (`terrafm landcover`, `terrafm sample`) and by `terrafm run` (pipeline-stage.ts).
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { SamplingConfig } from '../config/sections/sampling.js';
+import { openStacSource } from '../discover/stac/index.js';
+import type { StacSource } from '../discover/stac/types.js';
+import { StageError } from '../errors.js';
+import { filtersFromConfig, policySpec, targetByBin } from './config-specs.js';
+import { gdalLandcoverReader } from './landcover/gdal-reader.js';
+import { runLandcoverPass, type LandcoverPassResult } from './landcover/pass.js';
+import { cellLonLatBBox, type LandcoverCell } from './landcover/plan.js';
+import { perCellHrefSource, rasterFileSource, tileHrefSource, type LandcoverSource } from './landcover/sources.js';
+import { stacWorldCoverHrefs, unionBBox } from './landcover/stac-tiles.js';
+import { classFrequencies, writeClassFrequencies, writeLandcoverTable, type ClassFrequencies } from './landcover/table.js';
+import { writeSampleRun, type WrittenFiles } from './outputs.js';
+import type { PolicyName } from './policies/types.js';
+import type { CellPopulation } from './population.js';
+import { runSampling, type SampleRun } from './run.js';
+
+export const LANDCOVER_TABLE = 'landcover.parquet';
+export const CLASS_FREQUENCIES = 'class-frequencies.json';
+
+/** Planetary Computer blob hrefs need a SAS token; everything else is read as is. */
+function signerFor(hrefs: string[], stac?: StacSource): ((h: string) => Promise<string>) | undefined {
+  if (!hrefs.some((h) => /\.blob\.core\.windows\.net\//.test(h))) return undefined;
+  const pc = stac ?? openStacSource({ provider: 'planetary-computer' });
+  return (h) => pc.signHref(h);
+}
+
+/**
+ * Where the map comes from, in this order: the configured raster or hrefs; else per-cell hrefs that
+ * discovery chose; else a STAC search of esa-worldcover under the cells.
+ */
+export async function resolveLandcoverSource(
+  cfg: SamplingConfig['landcover'],
+  cells: readonly LandcoverCell[],
+  perCell: Map<string, string[]>,
+  stac?: StacSource,
+): Promise<LandcoverSource> {
+  const src = cfg.source;
+  if (src.kind === 'raster') return rasterFileSource(src.path);
+  if (src.kind === 'hrefs') return tileHrefSource(src.hrefs, signerFor(src.hrefs, stac));
+  if (perCell.size > 0) return perCellHrefSource(perCell, signerFor([...perCell.values()].flat(), stac));
+  const s = stac ?? openStacSource({ provider: 'planetary-computer' });
+  const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(cellLonLatBBox)) });
+  if (hrefs.length === 0) throw new StageError('landcover', `the ${s.provider} STAC search found no esa-worldcover tiles under the cells`);
+  return tileHrefSource(hrefs, (h) => s.signHref(h));
+}
+
+export interface LandcoverStepResult {
+  table: string;
+  freqFile: string;
+  result: LandcoverPassResult;
+  frequencies: ClassFrequencies;
+  source: string;
+}
+
+/** Land-cover pass over `cells` into `outDir`/landcover.parquet + class-frequencies.json. */
+export async function landcoverStep(
+  cells: readonly LandcoverCell[],
+  cfg: SamplingConfig['landcover'],
+  outDir: string,
+  opts: { perCellHrefs?: Map<string, string[]>; stac?: StacSource; onProgress?: (done: number, total: number) => void } = {},
+): Promise<LandcoverStepResult> {
+  if (cells.length === 0) throw new StageError('landcover', 'no cells to read; expected at least one grid cell');
+  const source = await resolveLandcoverSource(cfg, cells, opts.perCellHrefs ?? new Map(), opts.stac);
+  const reader = gdalLandcoverReader({ resampling: cfg.resampling });
+  try {
+    const result = await runLandcoverPass(cells, source, reader, { resolutionM: cfg.resolutionM, concurrency: cfg.concurrency, onProgress: opts.onProgress });
+    await mkdir(outDir, { recursive: true });
+    const table = path.join(outDir, LANDCOVER_TABLE);
+    const freqFile = path.join(outDir, CLASS_FREQUENCIES);
+    await writeLandcoverTable(table, result.population, cfg.resolutionM);
+    const frequencies = classFrequencies(result.population, cfg.resolutionM);
+    await writeClassFrequencies(freqFile, frequencies);
+    return { table, freqFile, result, frequencies, source: source.describe() };
+  } finally {
+    reader.close();
+  }
+}
+
+export interface SampleStepOptions {
+  /** Policies to run side by side; default just `cfg.policy`. */
+  compare?: { name: PolicyName; alpha?: number }[];
+  /** Global class frequencies by bin for inverse-frequency; default: the population's. */
+  classFrequencies?: ArrayLike<number>;
+  png?: boolean;
+}
+
+/** Filters + policies + report on `pop`, written to `outDir`. */
+export async function sampleStep(pop: CellPopulation, cfg: SamplingConfig, outDir: string, opts: SampleStepOptions = {}): Promise<{ run: SampleRun; files: WrittenFiles }> {
+  const names = opts.compare ?? [{ name: cfg.policy }];
+  const run = runSampling(pop, {
+    count: cfg.count,
+    seed: cfg.seed,
+    filters: filtersFromConfig(cfg),
+    policies: names.map((p) => policySpec(cfg, p.name, { alpha: p.alpha, classFrequencies: opts.classFrequencies })),
+    ...(cfg.target ? { target: targetByBin(cfg.target) } : {}),
+  });
+  const files = await writeSampleRun(outDir, run, { png: opts.png ?? true });
+  return { run, files };
+}
