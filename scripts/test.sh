@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Several test files read the demo world; make it once here rather than under a test hook timeout.
+npx --no-install tsx scripts/make-demo-world.ts --quiet
 echo "test: type-check" >&2
 npx --no-install tsc --noEmit -p tsconfig.json
 report=$(mktemp)

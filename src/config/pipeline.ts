@@ -9,6 +9,7 @@ import { outputSection, type OutputConfig } from './sections/output.js';
 import { pairingSection, type PairingConfig } from './sections/pairing.js';
 import { samplingSection, type SamplingConfig } from './sections/sampling.js';
 import { sourcesSection, type SourcesConfig } from './sections/sources.js';
+import { tileSection, type TileConfig } from './sections/tile.js';
 import { timeSection, type TimeConfig } from './sections/time.js';
 
 export interface PipelineConfig {
@@ -25,6 +26,7 @@ export interface PipelineConfig {
   pairing: PairingConfig;
   /** Absent: every discovered cell is tiled (no sample stage). */
   sampling?: SamplingConfig;
+  tile: TileConfig;
   output: OutputConfig;
 }
 
@@ -37,6 +39,7 @@ export const SECTIONS: ConfigSection<any, any>[] = [
   discoverSection,
   pairingSection,
   samplingSection,
+  tileSection,
   outputSection,
 ];
 

@@ -5,7 +5,7 @@
 // (atomic on one file system), so a reader never sees half a world, and if two generations still race
 // (stale lock, another machine on a shared disk) the first rename wins and the other copy is dropped.
 
-import { mkdir, mkdtemp, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,6 +158,8 @@ async function generateAndInstall(target: string, opts: EnsureOptions): Promise<
   let stamp: DemoStamp;
   try {
     stamp = await generateWorld(tmp, opts);
+    // mkdtemp makes the folder private (0700); the world is meant to be read by anyone.
+    await chmod(tmp, 0o755);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw new StageError('demo', `could not generate the demo world into ${target}: ${(e as Error).message}`, e);

@@ -1,6 +1,6 @@
 // Public API of the shard stage: the sink the tile stage writes into, the reader the trainer streams
 // from, and inspect/validate for the CLI.
-export { openShardSink, type ShardSink, type CorpusResult, type OpenSinkOptions } from './sink.js';
+export { openShardSink, writeCorpusFrom, type ShardSink, type CorpusResult, type OpenSinkOptions } from './sink.js';
 export { openCorpus, openShard, readShardRows, readShardFile, iterateTiles, columnsFor, type Corpus, type ShardFile, type ReadOptions, type IterateOptions } from './reader.js';
 export { validateCorpus, assertValidCorpus, type ValidateReport } from './validate.js';
 export { inspectCorpus, formatInspect, type InspectSummary } from './inspect.js';

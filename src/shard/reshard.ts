@@ -6,7 +6,8 @@ import { ShardError } from '../errors.js';
 import type { ShardConfig } from '../config/sections/shard.js';
 import type { Modality } from '../model/types.js';
 import { openCorpus, iterateTiles } from './reader.js';
-import { openShardSink, type CorpusResult } from './sink.js';
+import { writeCorpusFrom, type CorpusResult } from './sink.js';
+import type { TileRecord } from '../model/types.js';
 
 export async function reshardCorpora(inputs: string[], out: string, cfg: ShardConfig, opts: { overwrite?: boolean } = {}): Promise<CorpusResult> {
   const outAbs = resolve(out);
@@ -16,17 +17,13 @@ export async function reshardCorpora(inputs: string[], out: string, cfg: ShardCo
   for (const c of corpora) {
     for (const [m, ms] of Object.entries(c.stats.modalities)) ranges[m as Modality] ??= [ms!.lo, ms!.hi];
   }
-  const sink = openShardSink(out, { ...cfg, histogramRanges: ranges }, { overwrite: opts.overwrite });
-  try {
+  async function* all(): AsyncGenerator<TileRecord> {
     for (const dir of inputs) {
       for await (const t of iterateTiles(dir)) {
         const { shard: _s, rowIndex: _r, ...tile } = t;
-        await sink.write(tile);
+        yield tile;
       }
     }
-  } catch (e) {
-    await sink.abort();
-    throw e;
   }
-  return sink.close();
+  return writeCorpusFrom(all(), out, { ...cfg, histogramRanges: ranges }, { overwrite: opts.overwrite });
 }

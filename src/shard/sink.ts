@@ -103,3 +103,18 @@ class DirectoryShardSink implements ShardSink {
     this.current = undefined;
   }
 }
+
+/**
+ * Streams tiles (from the tile stage, or any iterable) into a new corpus and closes it; on failure the
+ * unfinished shard is deleted and no manifest is written, so a rerun starts clean.
+ */
+export async function writeCorpusFrom(tiles: AsyncIterable<TileRecord> | Iterable<TileRecord>, dir: string, cfg: ShardConfig, opts: OpenSinkOptions = {}): Promise<CorpusResult> {
+  const sink = openShardSink(dir, cfg, opts);
+  try {
+    for await (const t of tiles) await sink.write(t);
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return sink.close();
+}

@@ -1,11 +1,11 @@
 // Public surface of the tile stage.
 export { planTiles, targetGrid, gdalPathFor, parseBaseline, harmonizeDnFor } from './plan.js';
 export type { TileSourceInput, TilePlan, TileJob, ModalityPlan, ScenePlan, BandSource, LayerPlan, PlanOptions } from './plan.js';
-export { runTiles, tileAll, processTile } from './run.js';
+export { runTiles, tileAll } from './run.js';
 export type { RunTilesOptions, TileRunSummary } from './run.js';
 export type { TileFailure, TileStage } from './failure.js';
 export { isTileFailure, TileStepError } from './failure.js';
-export { gdalBandReader } from './warp.js';
+export { gdalBandReader, nodataFreeWindow, withoutMasks } from './warp.js';
 export type { BandReader } from './warp.js';
 export { configureGdal, gdalOptions } from './gdal-env.js';
 export { writeTileCogs } from './cog.js';

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { AssetRef, GeoTransform, GridCell, Modality, SceneItem, SourceName, TensorDType } from '../model/types.js';
 import { MODALITIES } from '../model/types.js';
 import { l1cBands, type Resampling, type TileConfig } from '../config/sections/tile.js';
-import { footprintWgs84, projDefinition } from './footprint.js';
+// One grid module for the whole product: the footprint is the grid's own extent ring, so grid
+// polygons and tile footprints cannot disagree.
+import { extentRing } from '../discover/grid/grid.js';
+import { parseUtmEpsg } from '../discover/grid/utm.js';
 import { warpArgs, type GdalOutputType, type TargetGrid } from './warp-args.js';
 
 /** What the tile stage needs per cell: the cell and, per source, the chosen scenes in mosaic order
@@ -152,7 +155,11 @@ export function findAsset(item: SceneItem, band: string): AssetRef | undefined {
 export function targetGrid(cell: GridCell): TargetGrid {
   const [minx, miny, maxx, maxy] = cell.extent;
   const res = cell.resolution;
-  projDefinition(cell.epsg); // throws for an EPSG we cannot footprint
+  try {
+    parseUtmEpsg(cell.epsg);
+  } catch (e) {
+    throw new Error(`cell ${cell.id}: ${(e as Error).message}`);
+  }
   const w = (maxx - minx) / res;
   const h = (maxy - miny) / res;
   if (!(res > 0) || Math.abs(w - cell.sizePx) > 1e-6 || Math.abs(h - cell.sizePx) > 1e-6) {
@@ -268,10 +275,20 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
     const tileId = cell.id;
     if (seen.has(tileId)) throw new Error(`planTiles: cell ${tileId} appears twice in the input; expected each cell once`);
     seen.add(tileId);
+    // The grid as the cell states it; replaced by the checked one below (kept for the failure row).
+    const stated: TargetGrid = {
+      epsg: cell.epsg,
+      srs: `EPSG:${cell.epsg}`,
+      resolution: cell.resolution,
+      width: cell.sizePx,
+      height: cell.sizePx,
+      extent: cell.extent,
+      geotransform: [cell.extent[0], cell.resolution, 0, cell.extent[3], 0, -cell.resolution],
+    };
     const job: TileJob = {
       tileId,
       cellId: cell.id,
-      grid: undefined as unknown as TargetGrid,
+      grid: stated,
       footprint: [],
       sampleWeight: input.sampleWeight ?? opts.sampleWeights?.get(cell.id) ?? 1,
       modalities: {},
@@ -280,13 +297,12 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
       cloudClasses: [...cfg.cloudClasses],
       maxNodataFraction: cfg.maxNodataFraction,
     };
+    tiles.push(job);
     try {
       job.grid = targetGrid(cell);
-      job.footprint = footprintWgs84(cell.epsg, job.grid.extent);
+      job.footprint = extentRing({ epsg: cell.epsg, extent: job.grid.extent }, 4);
     } catch (e) {
-      job.grid = { epsg: cell.epsg, srs: `EPSG:${cell.epsg}`, resolution: cell.resolution, width: cell.sizePx, height: cell.sizePx, extent: cell.extent, geotransform: [cell.extent[0], cell.resolution, 0, cell.extent[3], 0, -cell.resolution] };
       job.planError = { href: '', message: (e as Error).message };
-      tiles.push(job);
       continue;
     }
     try {
@@ -313,7 +329,6 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
       job.landcover = null;
       job.planError = { href: e.href, message: e.message };
     }
-    tiles.push(job);
   }
   tiles.sort((a, b) => (a.tileId < b.tileId ? -1 : a.tileId > b.tileId ? 1 : 0));
   return { tiles };

@@ -37,12 +37,17 @@ function datasetEpsg(ds: gdal.Dataset): number | undefined {
 export async function openSource(source: BandSource): Promise<gdal.Dataset> {
   try {
     // All drivers: a restricted driver list makes GDAL drop its error text ("Error opening dataset").
-    // A non-raster that opens anyway (JSON read as GeoJSON) is caught by the band-count check.
+    // A non-raster claimed by a vector driver fails there ("Missing features") or has 0 bands,
+    // which the band-count check reports.
     return await gdal.openAsync(source.gdalPath);
   } catch (e) {
     const msg = gdalMessage(e);
     if (/HTTP response code: 404/.test(msg)) {
       throw new TileStepError(source.href, 'open', `missing asset (HTTP 404); expected a raster at this URL`, e);
+    }
+    const http = /HTTP response code: (\d+)/.exec(msg);
+    if (http) {
+      throw new TileStepError(source.href, 'open', `server answered HTTP ${http[1]} (after the retries set by tile.http.max_retry); expected 200 or 206`, e);
     }
     throw new TileStepError(source.href, 'open', `cannot open as a raster (${msg}); expected a readable GeoTIFF/COG`, e);
   }

@@ -305,6 +305,32 @@ describe('demo world content', () => {
     expect(eastItem.bbox[2] - eastItem.bbox[0]).toBeLessThan(west.bbox[2] - west.bbox[0]);
   });
 
+  it('the S1 scene cut by its swath edge holds -32768 (not 0) beyond it, and its footprint is narrower', async () => {
+    const coll = JSON.parse(await readFile(world.collections['sentinel-1-rtc'], 'utf8'));
+    const ids: string[] = coll.links.filter((l: any) => l.rel === 'item').map((l: any) => l.href.split('/')[1]);
+    const cut = ids.find((i) => i.includes('20230727'))!;
+    const whole = ids.find((i) => i.includes('20220801'))!; // same place (Abisko), full swath
+    const vv = readBand(href('sentinel-1-rtc', cut, 'vv.tif'));
+    expect(vv.ds.bands.get(1).noDataValue).toBe(-32768);
+    expect(vv.data[0]).toBe(-32768); // north-west corner: beyond the edge
+    expect(vv.data[vv.width - 1]).toBeGreaterThan(0); // north-east corner: inside
+    let nodata = 0;
+    let zeros = 0;
+    for (const v of vv.data as Float32Array) {
+      if (v === -32768) nodata++;
+      if (v === 0) zeros++;
+    }
+    expect(nodata / vv.data.length).toBeGreaterThan(0.05);
+    expect(nodata / vv.data.length).toBeLessThan(0.3);
+    expect(zeros).toBe(0);
+    vv.ds.close();
+    const a = await item('sentinel-1-rtc', cut);
+    const b = await item('sentinel-1-rtc', whole);
+    expect(a.assets.vv['raster:bands'][0].nodata).toBe(-32768);
+    expect(a.bbox[0]).toBeGreaterThan(b.bbox[0]);
+    expect(a.bbox[2]).toBeCloseTo(b.bbox[2], 6);
+  });
+
   it('S1 backscatter follows land cover: water << tree cover < built-up, VH < VV', async () => {
     const coll = JSON.parse(await readFile(world.collections['sentinel-1-rtc'], 'utf8'));
     const ids: string[] = coll.links.filter((l: any) => l.rel === 'item').map((l: any) => l.href.split('/')[1]);

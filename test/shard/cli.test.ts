@@ -1,5 +1,5 @@
 // The three shard commands through their typed run() (the CLI frame only adds argv parsing).
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +66,9 @@ describe('terrafm inspect / validate / shard', () => {
   });
 
   it('shard refuses overlapping tile ids and missing inputs', async () => {
-    await expect(shardCommand.run({ out: tempDir('cli-dup'), from: [a, a], shard: {}, overwrite: false })).rejects.toThrow('duplicate tile id "T000000": already written to shard-00000.parquet');
+    const out = tempDir('cli-dup');
+    await expect(shardCommand.run({ out, from: [a, a], shard: {}, overwrite: false })).rejects.toThrow('duplicate tile id "T000000": already written to shard-00000.parquet');
+    expect(readdirSync(out)).toEqual([]); // the unfinished shard is removed, no manifest written
     expect(() => shardCommand.parse({}, ['x'])).toThrow(UsageError);
   });
 });

@@ -40,6 +40,10 @@ beforeAll(async () => {
       res.writeHead(503).end('busy');
       return;
     }
+    if (req.url?.startsWith('/down/')) {
+      res.writeHead(503).end('down');
+      return;
+    }
     const file = path.join(dir, path.basename(req.url ?? ''));
     let buf: Buffer;
     try {
@@ -119,6 +123,17 @@ describe('failures table', () => {
     expect(summary.ok).toBe(1);
     expect(flaky).toBeGreaterThan(2);
     expect(requests.filter((r) => r.includes('/flaky/')).length).toBeGreaterThan(2);
+  });
+
+  it('reports a server that keeps failing with its HTTP status after the retries', async () => {
+    const inputs: TileSourceInput[] = [{ cell: cell('down', 32629, 250000, 2760000, 100, 32), scenes: { s2_l2a: [scene('d', { B04: `${base}/down/B04.tif` })] } }];
+    const cfg = normalise({ bands: { s2_l2a: ['B04'] }, http: { max_retry: 2, retry_delay_s: 0.05 } });
+    const summary = await tileAll(planTiles(inputs, cfg), { config: cfg });
+    expect(summary.failures).toEqual([
+      { kind: 'failure', tileId: 'down', cellId: 'down', href: `${base}/down/B04.tif`, stage: 'open', error: 'server answered HTTP 503 (after the retries set by tile.http.max_retry); expected 200 or 206' },
+    ]);
+    // First request plus two retries.
+    expect(requests.filter((r) => r.includes('/down/')).length).toBe(3);
   });
 
   it('skips (not fails) a tile whose every modality is over max_nodata_fraction', async () => {

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalise, rules, l1cBands } from '../../src/config/sections/tile.js';
 import { gdalPathFor, harmonizeDnFor, parseBaseline, planTiles, targetGrid } from '../../src/tile/plan.js';
-import { footprintWgs84 } from '../../src/tile/footprint.js';
 import type { SceneItem } from '../../src/model/types.js';
 import type { CellScenes } from '../../src/discover/types.js';
 import type { TileSourceInput } from '../../src/tile/plan.js';
@@ -57,11 +56,15 @@ describe('planTiles', () => {
     expect(t.tileId).toBe('917D_239R');
     expect(t.sampleWeight).toBe(2.5);
     expect(t.grid).toEqual({ epsg: 32629, srs: 'EPSG:32629', resolution: 10, width: 256, height: 256, extent: [250000, 2757440, 252560, 2760000], geotransform: [250000, 10, 0, 2760000, 0, -10] });
-    expect(t.footprint).toEqual(footprintWgs84(32629, [250000, 2757440, 252560, 2760000]));
+    // The grid module's extent ring: 4 points per side, closed.
+    expect(t.footprint).toHaveLength(17);
     // Lower-left corner as `gdaltransform -s_srs EPSG:32629 -t_srs EPSG:4326` gives it.
-    expect(t.footprint[0][0]).toBeCloseTo(-11.4751945214749, 8);
-    expect(t.footprint[0][1]).toBeCloseTo(24.9116455958203, 8);
-    expect(t.footprint[4]).toEqual(t.footprint[0]);
+    expect(t.footprint[0][0]).toBeCloseTo(-11.4751945214749, 7);
+    expect(t.footprint[0][1]).toBeCloseTo(24.9116455958203, 7);
+    expect(t.footprint[16]).toEqual(t.footprint[0]);
+    // Upper-right corner (index 8) as gdaltransform gives it.
+    expect(t.footprint[8][0]).toBeCloseTo(-11.4503236263337, 7);
+    expect(t.footprint[8][1]).toBeCloseTo(24.9351626297727, 7);
 
     const m = t.modalities.s2_l2a!;
     expect(m).toMatchObject({ modality: 's2_l2a', dtype: 'uint16', nodata: 0, bands: L2A, db: false });
@@ -165,6 +168,6 @@ describe('planTiles', () => {
 
   it('targetGrid rejects an origin off the pixel lattice', () => {
     expect(() => targetGrid(cell('Z', 32629, 250005, 2760000, 10, 8))).toThrow('cell Z: origin (250005, 2760000) is not snapped to the 10 m pixel grid');
-    expect(() => targetGrid(cell('Z', 3857, 0, 0, 10, 8))).toThrow('EPSG:3857 is not supported for tile grids');
+    expect(() => targetGrid(cell('Z', 3857, 0, 0, 10, 8))).toThrow('cell Z: EPSG:3857 is not a WGS84 UTM zone; expected 32601..32660 or 32701..32760');
   });
 });

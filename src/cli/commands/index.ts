@@ -5,6 +5,7 @@ import { discoverCommand } from './discover.js';
 import { gridCommand } from './grid.js';
 import { landcoverCommand } from './landcover.js';
 import { sampleCommand } from './sample.js';
+import { tileCommand } from './tile.js';
 import { runCommand } from './run.js';
 
-export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, landcoverCommand, sampleCommand, configCommand];
+export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, landcoverCommand, sampleCommand, tileCommand, configCommand];
