@@ -4,12 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Several test files read the demo world; make it once here rather than under a test hook timeout.
-npx --no-install tsx scripts/make-demo-world.ts --quiet
+node_modules/.bin/tsx scripts/make-demo-world.ts --quiet
 echo "test: type-check" >&2
-npx --no-install tsc --noEmit -p tsconfig.json
+node_modules/.bin/tsc --noEmit -p tsconfig.json
 report=$(mktemp)
 status=0
-npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
 # One plain closing line that any CI log reader understands.
 node -e "
 const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));

@@ -8,6 +8,7 @@ import { gridSection, type GridConfig } from './sections/grid.js';
 import { outputSection, type OutputConfig } from './sections/output.js';
 import { pairingSection, type PairingConfig } from './sections/pairing.js';
 import { samplingSection, type SamplingConfig } from './sections/sampling.js';
+import { shardSection, type ShardConfig } from './sections/shard.js';
 import { sourcesSection, type SourcesConfig } from './sections/sources.js';
 import { tileSection, type TileConfig } from './sections/tile.js';
 import { timeSection, type TimeConfig } from './sections/time.js';
@@ -27,6 +28,7 @@ export interface PipelineConfig {
   /** Absent: every discovered cell is tiled (no sample stage). */
   sampling?: SamplingConfig;
   tile: TileConfig;
+  shard: ShardConfig;
   output: OutputConfig;
 }
 
@@ -40,6 +42,7 @@ export const SECTIONS: ConfigSection<any, any>[] = [
   pairingSection,
   samplingSection,
   tileSection,
+  shardSection,
   outputSection,
 ];
 

@@ -147,6 +147,9 @@ export async function trainWith(source: TileSource, cfg: TrainConfig, opts: Trai
       const batch = await pending;
       // Prefetch: the next batch's reads and crops proceed while this step computes.
       pending = state.step + 1 < stopAt ? fetch() : null;
+      // Let the prefetch start its reads (they run in libuv's threads while the synchronous step
+      // computes); JS decoding and cropping of that batch still happen between steps.
+      await new Promise((r) => setImmediate(r));
       const t0 = performance.now();
       const m = state.runStep(batch);
       const seconds = (performance.now() - t0) / 1000;

@@ -2,10 +2,32 @@
 import type { CommandSpec } from '../command.js';
 import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
+import { embedCommand } from './embed.js';
+import { evalCommand } from './eval.js';
 import { gridCommand } from './grid.js';
+import { inspectCommand } from './inspect.js';
 import { landcoverCommand } from './landcover.js';
-import { sampleCommand } from './sample.js';
-import { tileCommand } from './tile.js';
+import { modelCommand } from './model.js';
 import { runCommand } from './run.js';
+import { sampleCommand } from './sample.js';
+import { shardCommand } from './shard.js';
+import { tileCommand } from './tile.js';
+import { trainCommand } from './train.js';
+import { validateCommand } from './validate.js';
 
-export const COMMANDS: CommandSpec<any>[] = [runCommand, gridCommand, discoverCommand, landcoverCommand, sampleCommand, tileCommand, configCommand];
+export const COMMANDS: CommandSpec<any>[] = [
+  runCommand,
+  gridCommand,
+  discoverCommand,
+  landcoverCommand,
+  sampleCommand,
+  tileCommand,
+  shardCommand,
+  inspectCommand,
+  validateCommand,
+  trainCommand,
+  modelCommand,
+  embedCommand,
+  evalCommand,
+  configCommand,
+];
