@@ -36,10 +36,11 @@ export default async function (ctx: BenchContext): Promise<void> {
       await selectBackend(b);
       present.push(b);
     } catch (e) {
-      absent.push(`${b}: ${(e as Error).message.replace(/^backend \w+ is not available:? ?/, '').split(';')[0]}`);
+      const msg = (e as Error).message;
+      absent.push(b === 'tensorflow' ? 'tensorflow (@tensorflow/tfjs-node not installed)' : `webgpu (${msg.replace(/^backend webgpu is not available: /, '').split(';')[0]})`);
     }
   }
-  const absentNote = absent.length ? `; not measured here: ${absent.join('; ')}` : '';
+  const absentNote = absent.length ? `; not measured here: ${absent.join(', ')}` : '';
   for (const b of present) cases.unshift({ backend: b, raw: { size: 'tiny', batch_size: 16, crops }, reps: 3 }, { backend: b, raw: { size: 'small', batch_size: 16, crops }, reps: 3 });
 
   for (const c of cases) {
@@ -61,7 +62,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     const label = `${cfg.size} ${c.backend} batch ${cfg.batchSize}, crops ${cfg.crops.globalCount}x${cfg.crops.globalSize}px + ${cfg.crops.localCount}x${cfg.crops.localSize}px`;
     ctx.record({ name: `train step ${label}`, unit: 'ms', values: stepMs, note: 'one optimiser step, data excluded' });
     ctx.record({ name: `train throughput ${label}`, unit: 'images/s', values: stepMs.map((ms) => (1000 * cfg.batchSize) / ms), note: `tiles per second${absentNote}` });
-    ctx.record({ name: `batch build ${label}`, unit: 'ms', values: loadMs, note: 'shuffle + multi-crop + normalise (JS), overlapped with the step by prefetch' });
+    ctx.record({ name: `batch build ${label}`, unit: 'ms', values: loadMs, note: 'shuffle + multi-crop + normalise (JS); runs between steps, only shard reads overlap a step' });
   }
 
   await selectBackend('wasm');

@@ -179,3 +179,25 @@ export async function fileSize(path: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** One row group of one shard: the unit a data loader can shuffle and hand to workers. */
+export interface RowGroupRef {
+  file: string;
+  rowGroup: number;
+  rows: number;
+}
+
+/** Every row group of a corpus (reads each shard's footer only), in manifest order. */
+export async function listRowGroups(dir: string): Promise<RowGroupRef[]> {
+  const { manifest } = readManifest(dir);
+  const out: RowGroupRef[] = [];
+  for (const s of manifest.shards) {
+    const shard = await openShard(join(dir, s.file));
+    try {
+      shard.rowGroups.forEach((g, i) => out.push({ file: s.file, rowGroup: i, rows: g.end - g.start }));
+    } finally {
+      await shard.close();
+    }
+  }
+  return out;
+}

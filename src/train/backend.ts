@@ -55,7 +55,7 @@ async function startWebgpu(): Promise<void> {
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
     (g.navigator as { gpu?: unknown }).gpu = create([]);
     const adapter = await (g.navigator as { gpu: GPU }).gpu.requestAdapter();
-    if (!adapter) throw new Error('no WebGPU adapter (no GPU with Vulkan/Metal/D3D12 found)');
+    if (!adapter) throw new Error('no WebGPU adapter, no GPU with Vulkan/Metal/D3D12 found');
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend("webgpu") returned false');
   } catch (e) {

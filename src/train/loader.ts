@@ -141,13 +141,14 @@ export function planViews(cfg: TrainConfig, tiles: TrainTile[], rng: Rng): ViewS
   }
   const pick = (): Modality[] => [shared[rng.int(shared.length)]];
   const views: ViewSpec[] = [];
-  // Global views walk through the shared modalities from a random start, so the teacher's views of
-  // a tile differ in modality whenever two are available: every teacher/student pair of global
-  // views is then cross-modal, and what the views share is the scene, not one sensor's quirks.
+  // With distinctGlobal the global views walk through the shared modalities from a random start,
+  // so the teacher's views of a tile differ in modality whenever two are available (every pair of
+  // global views is cross-modal); otherwise each view draws its modality at random.
   const start = rng.int(shared.length);
   for (let v = 0; v < cfg.crops.globalCount; v++) {
     const fused = v === 0 && cfg.views.fuseFirstGlobal && shared.length > 1;
-    views.push({ kind: 'global', size: cfg.crops.globalSize, modalities: fused ? [...shared] : [shared[(start + v) % shared.length]] });
+    const single = cfg.views.distinctGlobal ? [shared[(start + v) % shared.length]] : pick();
+    views.push({ kind: 'global', size: cfg.crops.globalSize, modalities: fused ? [...shared] : single });
   }
   for (let v = 0; v < cfg.crops.localCount; v++) views.push({ kind: 'local', size: cfg.crops.localSize, modalities: pick() });
   return views;

@@ -40,6 +40,8 @@ export interface StepMetrics {
   clipped: boolean;
   /** Mean entropy of the teacher targets (nats); near 0 = collapse to one prototype, near ln K = uniform. */
   teacherEntropy: number;
+  /** Entropy of the batch-mean teacher target: near 0 = every tile on the same prototype (collapse). */
+  batchTargetEntropy: number;
 }
 
 export function trainSpecs(cfg: TrainConfig): { shape: EncoderShape; specs: ParamSpec[] } {
@@ -104,12 +106,13 @@ export class TrainerState {
     const tLogits = tf.tidy(() => encodeViews(teacherMap, this.shape, views.slice(0, nG)).map((c) => projectionHead(teacherMap, c)));
     const tData = readAndDispose(tf.tidy(() => tf.concat(tLogits, 0)));
     const targets = teacherTargets(tLogits, combinedCentre(this.centres, cfg.centering), tauT);
-    const teacherEntropy = readAndDispose(
+    const [teacherEntropy, batchTargetEntropy] = readAndDispose(
       tf.tidy(() => {
         const q = tf.concat(targets, 0);
-        return tf.mean(tf.neg(tf.sum(tf.mul(q, tf.log(tf.add(q, 1e-12))), -1)));
+        const h = (p: tf.Tensor) => tf.neg(tf.sum(tf.mul(p, tf.log(tf.add(p, 1e-12))), -1));
+        return tf.stack([tf.mean(h(q)), h(tf.mean(q, 0))]);
       }),
-    )[0];
+    );
     const a = tf.tensor1d(lossWeights(batch.sampleWeights, cfg.useSampleWeight));
     const varList = [...this.student.values()];
     const nameOf = new Map([...this.student].map(([k, v]) => [v.name, k]));
@@ -142,7 +145,7 @@ export class TrainerState {
     this.centres = updateCentres(this.centres, tData, nG * B, tileClassWeights(batch.histograms, this.classR), cfg.centering);
     cleanup();
     this.step = s + 1;
-    return { step: this.step, loss, lr, weightDecay: wd, momentum: mom, teacherTemp: tauT, gradNorm, clipped: factor < 1, teacherEntropy };
+    return { step: this.step, loss, lr, weightDecay: wd, momentum: mom, teacherTemp: tauT, gradNorm, clipped: factor < 1, teacherEntropy, batchTargetEntropy };
   }
 
   /** All tensors of the state, named for the checkpoint. */

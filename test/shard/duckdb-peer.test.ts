@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODALITIES, type TileRecord } from '../../src/model/types.js';
-import { iterateTiles, openCorpus, readShardFile, columnsFor } from '../../src/shard/reader.js';
+import { iterateTiles, openCorpus, readShardFile, columnsFor, listRowGroups } from '../../src/shard/reader.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { toLittleEndianBytes } from '../../src/shard/tensor-bytes.js';
 import type { CorpusResult } from '../../src/shard/sink.js';
@@ -141,6 +141,13 @@ describe('our reader', () => {
     expect(Object.keys(rows[0].modalities)).toEqual(['s1']);
     expect(rows[0].landcover).toBeUndefined();
     expect(rows[1].modalities).toEqual({}); // T000007 has no s1
+  });
+
+  it('lists row groups for a shuffling data loader', async () => {
+    const groups = await listRowGroups(dir);
+    expect(groups.map((g) => `${g.file}#${g.rowGroup}:${g.rows}`)).toEqual([
+      'shard-00000.parquet#0:2', 'shard-00000.parquet#1:2', 'shard-00001.parquet#0:2', 'shard-00001.parquet#1:2', 'shard-00002.parquet#0:2', 'shard-00002.parquet#1:1',
+    ]);
   });
 
   it('opens the corpus index with dataset statistics', () => {

@@ -108,8 +108,8 @@ describe('shuffle stream', () => {
 
 describe('modality views', () => {
   const tiles = synthTiles({ count: 2, size: 8 });
-  it('gives the global views different modalities and only shared ones', () => {
-    const cfg = normaliseTrain({ views: { fuse_first_global: false } });
+  it('gives the global views different modalities (distinct_global) and only shared ones', () => {
+    const cfg = normaliseTrain({ views: { fuse_first_global: false, distinct_global: true } });
     for (let seed = 0; seed < 5; seed++) {
       const v = planViews(cfg, tiles, new Rng(seed));
       expect(v[0].modalities[0]).not.toBe(v[1].modalities[0]);

@@ -52,6 +52,8 @@ export interface TrainConfig {
     modalities: Modality[];
     /** The first global view fuses all modalities the batch shares (cross-attention fusion). Default true. */
     fuseFirstGlobal: boolean;
+    /** Global views walk through the shared modalities (always cross-modal pairs) instead of drawing each at random. Default false. */
+    distinctGlobal: boolean;
   };
   /** Centering of teacher logits. */
   centering: {
@@ -92,7 +94,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   outDim: 1024,
   head: { hiddenDim: 256, bottleneckDim: 64 },
   crops: { globalSize: 64, globalCount: 2, globalScale: [0.4, 1], localSize: 32, localCount: 4, localScale: [0.05, 0.4] },
-  views: { modalities: [...MODALITIES], fuseFirstGlobal: true },
+  views: { modalities: [...MODALITIES], fuseFirstGlobal: true, distinctGlobal: false },
   centering: { mode: 'dual', lambda: 0.5, momentum: 0.9, classPower: 1 },
   clipGrad: 3,
   checkpointEvery: 50,
@@ -123,7 +125,7 @@ export interface RawTrain {
     local_count?: number;
     local_scale?: [number, number];
   };
-  views?: { modalities?: Modality[]; fuse_first_global?: boolean };
+  views?: { modalities?: Modality[]; fuse_first_global?: boolean; distinct_global?: boolean };
   centering?: { mode?: 'dino' | 'dual'; lambda?: number; momentum?: number; class_power?: number };
   clip_grad?: number;
   checkpoint_every?: number;
@@ -176,6 +178,7 @@ export const trainSchema: JsonSchema = strictObject(
       {
         modalities: { type: 'array', items: { enum: [...MODALITIES] }, minItems: 1, uniqueItems: true, description: 'Modalities views draw from. Default all.' },
         fuse_first_global: { type: 'boolean', description: 'First global view fuses all shared modalities. Default true.' },
+        distinct_global: { type: 'boolean', description: 'Global views take different modalities in turn instead of random ones. Default false.' },
       },
       { description: 'Modalities as views.' },
     ),
@@ -226,7 +229,11 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
       localCount: r.crops?.local_count ?? d.crops.localCount,
       localScale: r.crops?.local_scale ?? d.crops.localScale,
     },
-    views: { modalities: r.views?.modalities ?? [...d.views.modalities], fuseFirstGlobal: r.views?.fuse_first_global ?? d.views.fuseFirstGlobal },
+    views: {
+      modalities: r.views?.modalities ?? [...d.views.modalities],
+      fuseFirstGlobal: r.views?.fuse_first_global ?? d.views.fuseFirstGlobal,
+      distinctGlobal: r.views?.distinct_global ?? d.views.distinctGlobal,
+    },
     centering: {
       mode: r.centering?.mode ?? d.centering.mode,
       lambda: r.centering?.lambda ?? d.centering.lambda,
