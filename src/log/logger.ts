@@ -70,7 +70,7 @@ export class Logger {
     const start = this.now();
     let count = 0;
     let lastPrint = start;
-    let lastShare = 0;
+    let lastDecile = 0;
     let extraText = '';
     const render = () => {
       const elapsed = (this.now() - start) / 1000;
@@ -92,9 +92,11 @@ export class Logger {
           this.barVisible = true;
           return;
         }
-        const due = share - lastShare >= 0.1 || this.now() - lastPrint >= 10_000 || count === total;
+        // Integer deciles, not share differences: 0.3 - 0.2 < 0.1 in floating point.
+        const decile = total > 0 ? Math.floor((count * 10) / total) : 0;
+        const due = decile > lastDecile || this.now() - lastPrint >= 10_000 || count === total;
         if (!due) return;
-        lastShare = share;
+        lastDecile = decile;
         lastPrint = this.now();
         if (this.format === 'json') {
           this.write(`${JSON.stringify({ time: new Date(this.now()).toISOString(), level: 'info', msg: 'progress', stage: label, done: count, total, rate: round(rate), elapsed_s: round(elapsed), extra: extraText || undefined })}\n`);

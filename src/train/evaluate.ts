@@ -1,5 +1,7 @@
 // `terrafm eval knn` and `terrafm embed` cores: frozen features of a corpus's tiles from an exported
 // encoder (or the random initialisation a run starts from, as the baseline).
+import fs from 'node:fs';
+import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Modality } from '../model/types.js';
 import { WORLDCOVER_CLASSES } from '../model/types.js';
@@ -67,6 +69,31 @@ export async function evalKnnSource(source: TileSource, enc: EncoderWeights, opt
 /** kNN accuracy of an encoder on a corpus directory. `encoderDir` null: the random-init baseline. */
 export async function evalKnn(corpusDir: string, encoderDir: string | null, opts: EvalOptions & { size?: ModelSize; seed?: number } = {}): Promise<KnnReport> {
   return evalKnnSource(corpusTileSource(corpusDir, { modalities: opts.modalities }), loadEncoder({ dir: encoderDir, size: opts.size, seed: opts.seed }), opts);
+}
+
+export interface RunComparison {
+  /** The initialisation the run started from (its size and seed). */
+  random: KnnReport;
+  /** The run's exported (teacher) encoder. */
+  trained: KnnReport;
+}
+
+/**
+ * The done-when figure of a pretraining run: kNN of the run's encoder and of the random
+ * initialisation it started from (size and seed from <runDir>/train.json), same split and options.
+ */
+export async function compareRunKnn(corpusDir: string, runDir: string, opts: EvalOptions = {}): Promise<RunComparison> {
+  const summary = path.join(runDir, 'train.json');
+  let cfg: { size: ModelSize; seed: number };
+  try {
+    cfg = (JSON.parse(fs.readFileSync(summary, 'utf8')) as { config: { size: ModelSize; seed: number } }).config;
+  } catch (e) {
+    throw new TrainError(`cannot read ${summary} (a finished \`terrafm train\` run writes it): ${(e as Error).message}`, e);
+  }
+  const source = corpusTileSource(corpusDir, { modalities: opts.modalities });
+  const random = await evalKnnSource(source, loadEncoder({ dir: null, size: cfg.size, seed: cfg.seed }), opts);
+  const trained = await evalKnnSource(source, loadEncoder({ dir: path.join(runDir, 'encoder') }), opts);
+  return { random, trained };
 }
 
 export interface EmbedOptions {

@@ -4,7 +4,7 @@ import { corpusTileSource } from './corpus.js';
 import { trainWith, type TrainOptions, type TrainResult } from './loop.js';
 
 export { trainWith, type TrainOptions, type TrainResult } from './loop.js';
-export { evalKnn, evalKnnSource, embedCorpus, embedToParquet, loadEncoder } from './evaluate.js';
+export { evalKnn, evalKnnSource, compareRunKnn, embedCorpus, embedToParquet, loadEncoder, type RunComparison } from './evaluate.js';
 export { formatKnn, type KnnReport } from './knn.js';
 export { corpusTileSource } from './corpus.js';
 export { memoryTileSource, type TileSource, type TrainTile, type CorpusStats } from './tiles.js';

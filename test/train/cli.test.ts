@@ -52,7 +52,9 @@ describe('train configuration', () => {
 
 describe('terrafm eval', () => {
   it('needs exactly one of --encoder or --random-init', () => {
-    expect(() => evalCommand.parse({}, ['knn', 'c'])).toThrow(/exactly one of --encoder <dir> or --random-init/);
+    expect(() => evalCommand.parse({}, ['knn', 'c'])).toThrow(/exactly one of --encoder <dir>, --random-init or --run <dir>/);
+    expect(() => evalCommand.parse({ run: 'r', encoder: 'e' }, ['knn', 'c'])).toThrow(/exactly one/);
+    expect(evalCommand.parse({ run: 'r' }, ['knn', 'c'])).toMatchObject({ run: 'r', encoder: null });
     expect(() => evalCommand.parse({}, ['linear', 'c'])).toThrow(/unknown task "linear"/);
     expect(evalCommand.parse({ 'random-init': true, k: '5' }, ['knn', 'c'])).toMatchObject({ encoder: null, k: 5, size: 'tiny' });
   });
