@@ -12,6 +12,7 @@ import { shardSection, type ShardConfig } from './sections/shard.js';
 import { sourcesSection, type SourcesConfig } from './sections/sources.js';
 import { tileSection, type TileConfig } from './sections/tile.js';
 import { timeSection, type TimeConfig } from './sections/time.js';
+import { trainSection, type TrainConfig } from './sections/train.js';
 
 export interface PipelineConfig {
   version: 1;
@@ -29,6 +30,8 @@ export interface PipelineConfig {
   sampling?: SamplingConfig;
   tile: TileConfig;
   shard: ShardConfig;
+  /** Absent: no train stage. */
+  train?: TrainConfig;
   output: OutputConfig;
 }
 
@@ -43,6 +46,7 @@ export const SECTIONS: ConfigSection<any, any>[] = [
   samplingSection,
   tileSection,
   shardSection,
+  trainSection,
   outputSection,
 ];
 

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { SourceConfig } from '../config/sections/sources.js';
+import { inPartition, type Partition } from '../pipeline/partition.js';
 import { MODALITIES, type Modality, type SceneItem, type SourceName } from '../model/types.js';
 import { assignItems, type Candidate } from './batch-assign.js';
 import { groupCells, type QueryGroup } from './batch.js';
@@ -28,6 +29,8 @@ export interface DiscoverOptions {
   collect?: boolean;
   /** Stop after this many grid cells (previews). Default: all. */
   limitCells?: number;
+  /** Only the grid cells of this partition (`--partition i/N`), filtered before any search is made. */
+  partition?: Partition;
   /** Called after each query group with the cells enumerated so far. */
   onProgress?: (cellsDone: number) => void;
 }
@@ -116,6 +119,13 @@ function defaultOpener(config: DiscoverInput, outDir: string) {
   };
 }
 
+function* filterBatches<T extends { id: string }>(batches: Iterable<T[]>, keep: (id: string) => boolean): Generator<T[]> {
+  for (const b of batches) {
+    const kept = b.filter((c) => keep(c.id));
+    if (kept.length) yield kept;
+  }
+}
+
 function zeroReasons(): Record<MissingReason, number> {
   return Object.fromEntries(MISSING_REASONS.map((r) => [r, 0])) as Record<MissingReason, number>;
 }
@@ -195,7 +205,11 @@ export async function runDiscover(config: DiscoverInput, opts: DiscoverOptions):
     // A few groups in flight so the HTTP layer stays busy; results are handled in stream order,
     // which keeps the table's row order deterministic.
     const inFlight = Math.max(1, config.discover.concurrency);
-    const groups = groupCells(coverArea(grid, config.area, { limit: opts.limitCells }), { grid, batchCells: config.discover.batchCells });
+    const cells = coverArea(grid, config.area, { limit: opts.limitCells });
+    const part = opts.partition;
+    // Filtering before grouping: each worker batches and queries only its own cells.
+    const mine = part && part.count > 1 ? filterBatches(cells, (id) => inPartition(id, part)) : cells;
+    const groups = groupCells(mine, { grid, batchCells: config.discover.batchCells });
     let window: { group: QueryGroup; items: Promise<Partial<Record<SourceName, SceneItem[]>>> }[] = [];
     const drain = async () => {
       for (const w of window) {

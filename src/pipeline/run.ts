@@ -1,14 +1,18 @@
 // `terrafm run`: every enabled stage in order, one run directory, one run.json recording what each
 // stage did. A stage that throws stops the run; what earlier stages wrote stays on disk.
+// Resumable: a stage whose done marker (state/<stage>.done.json) matches the current config
+// fingerprint is skipped; the tile stage also resumes inside itself from its shard journal.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { ExitCode, StageError, UsageError, type ExitCodeValue } from '../errors.js';
 import { logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
+import { WHOLE, type Partition } from './partition.js';
 import type { Stage, StageOutcome } from './stage.js';
 import { prepareInputs } from './prepare.js';
 import { STAGES } from './stages.js';
+import { chainFingerprints, clearMarker, clearState, readMarker, writeMarker } from './state.js';
 
 export interface RunOptions {
   config: PipelineConfig;
@@ -17,40 +21,86 @@ export interface RunOptions {
   failFast?: boolean;
   /** Stage list, injectable for tests. */
   registry?: Stage[];
+  /** This worker's share of the grid cells (`--partition i/N`). Default: everything. */
+  partition?: Partition;
+  /** Ignore what earlier attempts recorded and redo every stage (`--fresh`). */
+  fresh?: boolean;
+  /** Record progress so a rerun resumes (default true); false runs without state or journal. */
+  resumable?: boolean;
+  /** A sample table drawn elsewhere (`--sample-from`), required for a partitioned run with `sampling:`. */
+  sampleFrom?: string;
 }
 
 export interface RunResult {
   runDir: string;
-  outcomes: { stage: string; outcome: StageOutcome; seconds: number }[];
+  outcomes: { stage: string; outcome: StageOutcome; seconds: number; resumed?: boolean }[];
   exitCode: ExitCodeValue;
 }
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const { config } = opts;
   const registry = opts.registry ?? STAGES;
+  const partition = opts.partition ?? WHOLE;
+  const resumable = opts.resumable ?? true;
   const unknown = (opts.stages ?? []).filter((s) => !registry.some((r) => r.name === s));
   if (unknown.length) throw new UsageError(`--stages: unknown stage "${unknown[0]}"; expected some of: ${registry.map((r) => r.name).join(', ')}`);
+  const enabled = registry.filter((s) => s.enabled(config));
   const selected = registry.filter((s) => (opts.stages ? opts.stages.includes(s.name) : s.enabled(config)));
+  // Sampling draws from the whole population (a fixed count, weights normalised over all cells), so
+  // one worker seeing a third of the cells cannot draw the same sample: it must be given the sample.
+  if (partition.count > 1 && selected.some((s) => s.name === 'sample') && opts.sampleFrom === undefined) {
+    throw new UsageError(
+      `--partition ${partition.index}/${partition.count}: the pipeline has a sampling section, and a sample must be drawn over every cell at once; ` +
+        'expected --sample-from <sample.parquet> (from one unpartitioned `terrafm run <pipeline> --stages discover,sample`), or a pipeline without sampling',
+    );
+  }
   const runDir = config.output.dir;
   await mkdir(runDir, { recursive: true });
+  if (opts.fresh) clearState(runDir);
   await prepareInputs(config);
   const log = logger();
-  log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}`);
+  log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}${partition.count > 1 ? ` (partition ${partition.index}/${partition.count})` : ''}`);
+
+  // Fingerprints chain over every enabled stage in pipeline order, whichever are selected this time.
+  const chain = [...enabled, ...selected.filter((s) => !enabled.includes(s))].sort((a, b) => registry.indexOf(a) - registry.indexOf(b));
+  const fingerprints = chainFingerprints(chain.map((s) => ({ stage: s.name, config: s.configParts?.(config, { partition, sampleFrom: opts.sampleFrom }) ?? null })));
 
   const result: RunResult = { runDir, outcomes: [], exitCode: ExitCode.ok };
   const record = async (error?: string) => {
-    const doc = { tool: 'terrafm-pipeline', version: VERSION, pipeline: config.file, name: config.name, stages: result.outcomes, exitCode: result.exitCode, error };
+    const doc = {
+      tool: 'terrafm-pipeline',
+      version: VERSION,
+      pipeline: config.file,
+      name: config.name,
+      ...(partition.count > 1 ? { partition } : {}),
+      stages: result.outcomes,
+      exitCode: result.exitCode,
+      error,
+    };
     const tmp = join(runDir, 'run.json.tmp');
     await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
     await rename(tmp, join(runDir, 'run.json'));
   };
+  let upstreamRan = false;
   for (const stage of selected) {
+    const fingerprint = fingerprints.get(stage.name)!;
+    const marker = resumable ? readMarker(runDir, stage.name) : undefined;
+    if (marker && marker.fingerprint === fingerprint && !upstreamRan) {
+      result.outcomes.push({ stage: stage.name, outcome: marker.outcome, seconds: 0, resumed: true });
+      if (marker.outcome.status === 'partial') result.exitCode = ExitCode.partial;
+      log.info(`${stage.name}: done earlier (${marker.outcome.status}); skipped`);
+      continue;
+    }
+    // This stage runs again, so later stages' markers no longer vouch for their outputs.
+    for (const s of registry.slice(registry.indexOf(stage))) clearMarker(runDir, s.name);
+    upstreamRan = true;
     const t0 = performance.now();
     try {
-      const outcome = await stage.run({ config, runDir, log, failFast: opts.failFast ?? false });
+      const outcome = await stage.run({ config, runDir, log, failFast: opts.failFast ?? false, partition, resumable, fingerprint, sampleFrom: opts.sampleFrom });
       const seconds = (performance.now() - t0) / 1000;
       result.outcomes.push({ stage: stage.name, outcome, seconds });
       if (outcome.status === 'partial') result.exitCode = ExitCode.partial;
+      if (resumable) writeMarker(runDir, { stage: stage.name, fingerprint, outcome, seconds });
       log.info(`${stage.name}: ${outcome.status}${outcome.failures ? ` (${outcome.failures} failed)` : ''} in ${seconds.toFixed(1)}s`);
     } catch (e) {
       result.exitCode = ExitCode.failed;

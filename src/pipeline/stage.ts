@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Logger } from '../log/logger.js';
+import type { Partition } from './partition.js';
 
 /** What every stage receives from the runner. */
 export interface StageContext {
@@ -9,6 +10,14 @@ export interface StageContext {
   log: Logger;
   /** Stop at the first failed tile/item instead of recording it and going on. */
   failFast: boolean;
+  /** This worker's share of the grid cells. Default (absent): every cell. */
+  partition?: Partition;
+  /** Keep per-unit progress (tile journal) so a killed run resumes. Default (absent): false, start over. */
+  resumable?: boolean;
+  /** Fingerprint of the config this stage depends on (see state.ts). Set by the runner. */
+  fingerprint?: string;
+  /** A sample table computed elsewhere (`--sample-from`): used instead of drawing one. */
+  sampleFrom?: string;
 }
 
 export interface StageOutcome {
@@ -24,5 +33,10 @@ export interface Stage {
   description: string;
   /** Whether the pipeline config asks for this stage (e.g. no `sampling:` section -> no sample stage). */
   enabled(config: PipelineConfig): boolean;
+  /**
+   * The config parts whose change must redo this stage (and, through the chained fingerprint, every
+   * later one). Operational knobs that do not change outputs (concurrency, timeouts) are left out.
+   */
+  configParts?(config: PipelineConfig, ctx: { partition: Partition; sampleFrom?: string }): unknown;
   run(ctx: StageContext): Promise<StageOutcome>;
 }

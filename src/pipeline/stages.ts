@@ -2,6 +2,7 @@
 import { discoverStage } from '../discover/pipeline-stage.js';
 import { sampleStage } from '../sample/pipeline-stage.js';
 import { tileStage } from '../tile/pipeline-stage.js';
+import { trainStage } from '../train/pipeline-stage.js';
 import type { Stage } from './stage.js';
 
-export const STAGES: Stage[] = [discoverStage, sampleStage, tileStage];
+export const STAGES: Stage[] = [discoverStage, sampleStage, tileStage, trainStage];

@@ -1,6 +1,11 @@
 // The sample stage as `terrafm run` sees it: the cells discovery kept (scenes.parquet) -> land-cover
 // pass (landcover/) -> sampling policy and report (sample/). Enabled when the pipeline has `sampling:`.
+// With `--sample-from` (partitioned runs) the given table, drawn once over every cell, is copied in
+// instead: a draw over one partition's cells would not be the draw over all of them.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 import type { SamplingConfig } from '../config/sections/sampling.js';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
@@ -8,6 +13,9 @@ import type { Stage } from '../pipeline/stage.js';
 import { cellsFromRecords } from './landcover/cells-input.js';
 import { joinPassedCells, passedCellsFromRecords } from './passed-cells.js';
 import { landcoverStep, sampleStep } from './stage.js';
+
+/** Where the drawn sample goes; the tile stage reads it. */
+export const SAMPLE_TABLE = path.join('sample', 'sample.parquet');
 
 /** The `sampling` section, present once the lead wires samplingSection into the pipeline config. */
 function samplingOf(config: object): SamplingConfig | undefined {
@@ -18,10 +26,28 @@ export const sampleStage: Stage = {
   name: 'sample',
   description: 'WorldCover histogram per kept cell (overviews) -> land-cover-aware sample with sample_weight + report',
   enabled: (config) => samplingOf(config) !== undefined,
+  configParts: (config, { sampleFrom }) => ({
+    sampling: samplingOf(config),
+    // the given table's bytes, so replacing it redoes this stage and the tile stage
+    sampleFrom: sampleFrom === undefined ? null : existsSync(sampleFrom) ? createHash('sha256').update(readFileSync(sampleFrom)).digest('hex') : sampleFrom,
+  }),
   async run(ctx) {
     const cfg = samplingOf(ctx.config);
     if (!cfg) return { status: 'skipped', summary: { reason: 'no sampling section' } };
+    if (ctx.sampleFrom !== undefined) {
+      if (!existsSync(ctx.sampleFrom)) throw new UsageError(`--sample-from: ${ctx.sampleFrom} does not exist; expected the sample/sample.parquet of an unpartitioned run`);
+      const dest = path.join(ctx.runDir, SAMPLE_TABLE);
+      mkdirSync(path.dirname(dest), { recursive: true });
+      copyFileSync(ctx.sampleFrom, `${dest}.tmp`);
+      renameSync(`${dest}.tmp`, dest);
+      ctx.log.info(`sample: using the sample drawn in ${ctx.sampleFrom}`);
+      return { status: 'ok', summary: { sampleTable: dest, sampleFrom: ctx.sampleFrom } };
+    }
     const cellScenes = await readScenesTable(path.join(ctx.runDir, SCENES_TABLE));
+    if (cellScenes.length === 0) {
+      ctx.log.warn('sample: discovery kept no cells; nothing to sample');
+      return { status: 'skipped', summary: { reason: 'no cells kept by discovery', cells: 0 } };
+    }
     const { cells, hrefs } = cellsFromRecords(cellScenes, SCENES_TABLE);
     const lc = await landcoverStep(cells, cfg.landcover, path.join(ctx.runDir, 'landcover'), {
       perCellHrefs: hrefs,

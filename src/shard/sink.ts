@@ -34,6 +34,18 @@ export interface OpenSinkOptions {
   overwrite?: boolean;
   /** Layout known up front (e.g. from the tile config); otherwise the first tiles fix it. */
   layout?: CorpusLayout;
+  /**
+   * Go on after the shards an earlier attempt finished (from prepareResume, which has already removed
+   * every other corpus file): they stay, numbering continues after them, their tile ids count as
+   * written, and their statistics enter the dataset statistics in order.
+   */
+  resume?: { entries: ShardEntry[]; layout: CorpusLayout; tileIds: Iterable<string> };
+  /**
+   * Called once a shard file is complete under its final name, with the corpus layout so far, the
+   * shard's tile ids and the id of the tile that made the sink cut it (null when `close` did): the
+   * hook for a journal. Awaited before the next tile goes in.
+   */
+  onShardClosed?: (entry: ShardEntry, info: { seq: number; layout: CorpusLayout; tileIds: string[]; nextTileId: string | null }) => void | Promise<void>;
 }
 
 const shardName = (prefix: string, n: number) => `${prefix}-${String(n).padStart(5, '0')}.parquet`;
@@ -41,26 +53,54 @@ const shardName = (prefix: string, n: number) => `${prefix}-${String(n).padStart
 /** Opens a directory as a new corpus. */
 export function openShardSink(dir: string, cfg: ShardConfig, opts: OpenSinkOptions = {}): ShardSink {
   mkdirSync(dir, { recursive: true });
+  if (opts.resume) return new DirectoryShardSink(dir, cfg, opts.resume.layout, opts);
   const ours = (f: string) => f === MANIFEST_FILE || f === STATS_FILE || (f.startsWith(`${cfg.namePrefix}-`) && (f.endsWith('.parquet') || f.endsWith('.parquet.tmp')));
   const existing = readdirSync(dir).filter(ours);
   if (existing.length) {
     if (!opts.overwrite) throw new ShardError(`${dir} already holds a corpus (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}); use an empty directory or overwrite`);
     for (const f of existing) rmSync(join(dir, f), { force: true });
   }
-  return new DirectoryShardSink(dir, cfg, opts.layout ?? { modalities: {} });
+  return new DirectoryShardSink(dir, cfg, opts.layout ?? { modalities: {} }, opts);
 }
 
 class DirectoryShardSink implements ShardSink {
   private current: ShardFileWriter | undefined;
   private readonly entries: ShardEntry[] = [];
   private readonly seen = new Map<string, string>();
+  /** Tile ids of the open shard, in write order (for the journal). */
+  private currentIds: string[] = [];
   private closed = false;
 
   constructor(
     private readonly dir: string,
     private readonly cfg: ShardConfig,
     private readonly layout: CorpusLayout,
-  ) {}
+    private readonly opts: OpenSinkOptions,
+  ) {
+    const r = opts.resume;
+    if (r) {
+      this.entries.push(...r.entries);
+      for (const id of r.tileIds) this.seen.set(id, 'a shard finished before the resume');
+    }
+  }
+
+  /** Finishes the open shard and tells the journal hook. */
+  private async finishCurrent(nextTileId: string | null): Promise<void> {
+    const cur = this.current!;
+    let entry: ShardEntry;
+    try {
+      entry = await cur.close();
+    } catch (e) {
+      cur.abort(); // e.g. ENOSPC on the footer: leave no .tmp behind
+      this.current = undefined;
+      throw e;
+    }
+    this.current = undefined;
+    this.entries.push(entry);
+    const ids = this.currentIds;
+    this.currentIds = [];
+    await this.opts.onShardClosed?.(entry, { seq: this.entries.length - 1, layout: this.layout, tileIds: ids, nextTileId });
+  }
 
   async write(tile: TileRecord): Promise<void> {
     if (this.closed) throw new ShardError(`sink for ${this.dir} is already closed`);
@@ -69,19 +109,18 @@ class DirectoryShardSink implements ShardSink {
     const size = tilePayloadBytes(tile);
     const cur = this.current;
     if (cur && cur.rows > 0 && (cur.rows >= this.cfg.maxRows || cur.sizeEstimate + size > this.cfg.maxBytes)) {
-      this.entries.push(await cur.close());
-      this.current = undefined;
+      await this.finishCurrent(tile.tileId);
     }
     this.current ??= new ShardFileWriter(join(this.dir, shardName(this.cfg.namePrefix, this.entries.length)), this.cfg, this.layout);
     await this.current.add(tile);
+    this.currentIds.push(tile.tileId);
     this.seen.set(tile.tileId, shardName(this.cfg.namePrefix, this.entries.length));
   }
 
   async close(): Promise<CorpusResult> {
     if (this.closed) throw new ShardError(`sink for ${this.dir} is already closed`);
     this.closed = true;
-    if (this.current) this.entries.push(await this.current.close());
-    this.current = undefined;
+    if (this.current) await this.finishCurrent(null);
     // merged in manifest order, the same order validate uses, so the totals are reproducible bit for bit
     const stats = this.entries.reduce((acc, e) => mergeStats(acc, e.stats), emptyStats());
     const manifest: Manifest = {

@@ -96,6 +96,9 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
   }
   const features = new Float32Array(out.chunks.reduce((a, c) => a + c.length, 0));
   let off = 0;
-  for (const c of out.chunks) features.set(c, (off += c.length) - c.length);
+  for (const c of out.chunks) {
+    features.set(c, off);
+    off += c.length;
+  }
   return { tileIds: out.tileIds, labels: out.labels, histograms: out.histograms, features, dim: s.embedDim };
 }

@@ -70,13 +70,11 @@ export function fuseModalities(params: ParamMap, s: EncoderShape, tokens: tf.Ten
   const k = linear(x, P(params, 'fusion.k.w')); // [BN, M, D]
   const v = linear(x, P(params, 'fusion.v.w'));
   const q = P(params, 'fusion.queries'); // [Q, D]
-  const Q = q.shape[0];
   // scores [BN, M, Q] = k @ q^T, softmax over the modalities (axis 1, done as last axis after transpose).
   const scores = tf.transpose(tf.mul(linear(k, tf.transpose(q)), 1 / Math.sqrt(D)), [0, 2, 1]); // [BN, Q, M]
   const att = tf.softmax(scores);
   const pooled = tf.mean(tf.matMul(att as tf.Tensor3D, v as tf.Tensor3D), 1); // [BN, D]
   const fused = tf.add(tf.mean(x, 1), linear(pooled, P(params, 'fusion.o.w'), P(params, 'fusion.o.b')));
-  void Q;
   return tf.reshape(fused, [B, N, D]) as tf.Tensor3D;
 }
 

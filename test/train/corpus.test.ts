@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hyparquetRead } from './parquet-read.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { corpusTileSource } from '../../src/train/corpus.js';
-import { embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
+import { compareRunKnn, embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
 import { randomEncoder } from '../../src/train/features.js';
 import { knnPredict, knnReport } from '../../src/train/knn.js';
 import { trainOnCorpus } from '../../src/train/index.js';
@@ -45,7 +45,7 @@ describe('shard corpus as a TileSource', () => {
 describe('trainOnCorpus', () => {
   it('trains on a shard corpus (13-band L1C, NaN S1 nodata) and exports the encoder', async () => {
     const dir = tempDir('trainrun');
-    await writeCorpus(dir, Array.from({ length: 4 }, (_, i) => syntheticTile(i, { size: 16 })));
+    await writeCorpus(dir, Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 })));
     const cfg = normaliseTrain({
       steps: 2, batch_size: 2, out_dim: 16, head: { hidden_dim: 8, bottleneck_dim: 4 }, backend: 'wasm', shuffle_buffer: 2,
       crops: { global_size: 16, local_size: 8, local_count: 1 },
@@ -56,6 +56,10 @@ describe('trainOnCorpus', () => {
     expect(Number.isFinite(r.finalLoss)).toBe(true);
     expect(readEncoder(r.encoderDir!).step).toBe(2);
     expect(fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    // the done-when comparison: same split for the run's encoder and its random initialisation
+    const c = await compareRunKnn(dir, run, { backend: 'wasm', inputSize: 16, heldOutPercent: 50, k: 3 });
+    expect(c.trained.test).toBe(c.random.test);
+    expect(c.trained.train + c.trained.test).toBe(6);
   });
 });
 

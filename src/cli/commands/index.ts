@@ -7,6 +7,7 @@ import { evalCommand } from './eval.js';
 import { gridCommand } from './grid.js';
 import { inspectCommand } from './inspect.js';
 import { landcoverCommand } from './landcover.js';
+import { mergeCommand } from './merge.js';
 import { modelCommand } from './model.js';
 import { runCommand } from './run.js';
 import { sampleCommand } from './sample.js';
@@ -25,6 +26,7 @@ export const COMMANDS: CommandSpec<any>[] = [
   shardCommand,
   inspectCommand,
   validateCommand,
+  mergeCommand,
   trainCommand,
   modelCommand,
   embedCommand,

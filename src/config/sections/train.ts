@@ -17,7 +17,7 @@ export interface TrainConfig {
   lr: number;
   /** Learning rate at the end of the cosine decay. Default 1e-6. */
   minLr: number;
-  /** Linear learning-rate warm-up from 0, in steps. Default 10. */
+  /** Linear learning-rate warm-up from 0, in steps. Default 10, or a tenth of the steps for runs under 100 steps. */
   warmupSteps: number;
   /** Decoupled (AdamW) weight decay, cosine from start to end over the run. Default 0.04 -> 0.4. */
   weightDecay: { start: number; end: number };
@@ -153,7 +153,7 @@ export const trainSchema: JsonSchema = strictObject(
     batch_size: int('Tiles per step. Default 16.'),
     lr: num('Peak learning rate. Default 5e-4.', { exclusiveMinimum: 0 }),
     min_lr: num('Final learning rate of the cosine decay. Default 1e-6.', { minimum: 0 }),
-    warmup_steps: int('Linear learning-rate warm-up steps. Default 10.', 0),
+    warmup_steps: int('Linear learning-rate warm-up steps. Default 10 (a tenth of steps under 100).', 0),
     weight_decay: strictObject({ start: num('Default 0.04.', { minimum: 0 }), end: num('Default 0.4.', { minimum: 0 }) }, { description: 'AdamW weight decay, cosine schedule.' }),
     momentum_teacher: strictObject({ start: unit('Default 0.996.'), end: unit('Default 1.') }, { description: 'Teacher EMA momentum, cosine schedule.' }),
     teacher_temp: strictObject(
@@ -210,7 +210,7 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
     batchSize: r.batch_size ?? d.batchSize,
     lr: r.lr ?? d.lr,
     minLr: r.min_lr ?? d.minLr,
-    warmupSteps: r.warmup_steps ?? d.warmupSteps,
+    warmupSteps: r.warmup_steps ?? Math.min(d.warmupSteps, Math.floor((r.steps ?? d.steps) / 10)),
     weightDecay: { start: r.weight_decay?.start ?? d.weightDecay.start, end: r.weight_decay?.end ?? d.weightDecay.end },
     momentumTeacher: { start: r.momentum_teacher?.start ?? d.momentumTeacher.start, end: r.momentum_teacher?.end ?? d.momentumTeacher.end },
     teacherTemp: {
@@ -265,12 +265,13 @@ export function trainRules(t: TrainConfig): ConfigIssue[] {
   return issues;
 }
 
-export const trainSection: ConfigSection<RawTrain, TrainConfig> = {
+/** Pipeline section: absent means `terrafm run` stops after the corpus (no train stage). */
+export const trainSection: ConfigSection<RawTrain, TrainConfig | undefined> = {
   key: 'train',
   required: false,
   schema: trainSchema,
-  normalise: (raw) => normaliseTrain(raw),
-  rules: trainRules,
+  normalise: (raw) => (raw === undefined ? undefined : normaliseTrain(raw)),
+  rules: (t) => (t ? trainRules(t) : []),
 };
 
 /** Short alias the brief asks for. */

@@ -1,0 +1,44 @@
+// `terrafm merge <out> <partition-dir>...`: one corpus from the outputs of partitioned runs
+// (src/shard/merge.ts). Shards are linked (or copied), never rewritten; validate accepts the result.
+import { mergeCorpora } from '../../shard/merge.js';
+import { defineCommand, type ParsedValues } from '../command.js';
+import { UsageError } from '../../errors.js';
+
+export interface MergeCommandOptions {
+  out: string;
+  inputs: string[];
+  move: boolean;
+  overwrite: boolean;
+}
+
+function inputsOf(values: ParsedValues, positionals: string[]): string[] {
+  const fromOpt = values.input;
+  const list = [...positionals.slice(1).flatMap((p) => p.split(',')), ...(Array.isArray(fromOpt) ? fromOpt : typeof fromOpt === 'string' ? [fromOpt] : [])];
+  return list.map((s) => s.trim()).filter(Boolean);
+}
+
+export const mergeCommand = defineCommand<MergeCommandOptions>({
+  name: 'merge',
+  summary: 'Combine the corpora of partitioned runs (terrafm run --partition i/N) into one corpus.',
+  positionals: [
+    { name: 'out', description: 'Directory of the merged corpus (manifest.json, stats.json, shards, tile-failures.jsonl).', required: true },
+    { name: 'partition-dirs', description: 'Run directories (or their corpus/ directories) of the partitions, comma-separated; more with --input.' },
+  ],
+  options: {
+    input: { type: 'string', multiple: true, valueName: '<dir>', description: 'One more partition directory (repeatable).' },
+    move: { type: 'boolean', description: 'Move the shard files instead of hard-linking or copying them.' },
+    overwrite: { type: 'boolean', description: 'Replace a corpus already in <out>.' },
+  },
+  examples: ['terrafm merge runs/all runs/p0,runs/p1,runs/p2', 'terrafm merge /data/corpus --input /data/p0 --input /data/p1'],
+  parse: (values, positionals) => {
+    const inputs = inputsOf(values, positionals);
+    if (inputs.length === 0) throw new UsageError('terrafm merge: no partition directories; expected <out> <dir,dir,...> or --input <dir>');
+    return { out: positionals[0], inputs, move: values.move === true, overwrite: values.overwrite === true };
+  },
+  async run(opts, io) {
+    const r = await mergeCorpora(opts.out, opts.inputs, { move: opts.move, overwrite: opts.overwrite });
+    (io?.stdout ?? process.stdout).write(`merged ${r.inputs.length} corpora into ${opts.out}: ${r.manifest.shards.length} shards, ${r.manifest.tiles} tiles, ${r.failures} failure rows\n`);
+    return 0;
+  },
+});
+

@@ -1,0 +1,94 @@
+// What a run directory remembers between attempts: one done marker per finished stage in
+// <run>/state/, each carrying the fingerprint of the configuration the stage ran with. A marker whose
+// fingerprint matches lets a rerun skip the stage; anything else (no marker, another fingerprint)
+// makes the stage run again. Markers are written atomically after the stage's outputs are in place,
+// so a process killed at any moment leaves either a valid marker or none.
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StageOutcome } from './stage.js';
+
+export const STATE_DIR = 'state';
+export const MARKER_VERSION = 1;
+
+export interface DoneMarker {
+  version: number;
+  stage: string;
+  /** Fingerprint of the config parts this stage and every earlier stage depend on. */
+  fingerprint: string;
+  outcome: StageOutcome;
+  seconds: number;
+}
+
+export function stateDir(runDir: string): string {
+  return join(runDir, STATE_DIR);
+}
+
+function markerPath(runDir: string, stage: string): string {
+  return join(stateDir(runDir), `${stage}.done.json`);
+}
+
+/** JSON with object keys sorted, so a fingerprint does not depend on key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * Chained fingerprints: stage i's covers its own config parts and stage i-1's fingerprint, so a change
+ * upstream invalidates every later stage too (pure).
+ */
+export function chainFingerprints(parts: { stage: string; config: unknown }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let prev = `terrafm-state-v${MARKER_VERSION}`;
+  for (const p of parts) {
+    prev = createHash('sha256').update(prev).update('\n').update(p.stage).update('\n').update(canonicalJson(p.config)).digest('hex');
+    out.set(p.stage, prev);
+  }
+  return out;
+}
+
+/** Writes `text` to `path` through a temporary file, fsync and rename. */
+export function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export function readMarker(runDir: string, stage: string): DoneMarker | undefined {
+  try {
+    const m = JSON.parse(readFileSync(markerPath(runDir, stage), 'utf8')) as DoneMarker;
+    return m.version === MARKER_VERSION && m.stage === stage && typeof m.fingerprint === 'string' ? m : undefined;
+  } catch {
+    // absent or unreadable: the stage simply runs again
+    return undefined;
+  }
+}
+
+export function writeMarker(runDir: string, m: Omit<DoneMarker, 'version'>): void {
+  mkdirSync(stateDir(runDir), { recursive: true });
+  writeAtomic(markerPath(runDir, m.stage), `${JSON.stringify({ version: MARKER_VERSION, ...m }, null, 2)}\n`);
+}
+
+export function clearMarker(runDir: string, stage: string): void {
+  rmSync(markerPath(runDir, stage), { force: true });
+}
+
+/** `--fresh`: forget every marker and journal (outputs are overwritten by the stages themselves). */
+export function clearState(runDir: string): void {
+  rmSync(stateDir(runDir), { recursive: true, force: true });
+}

@@ -1,0 +1,123 @@
+// Faults and bad input, end to end: `terrafm run` in child processes on the small demo pipeline with
+// a loopback STAC API (fault hooks) and a loopback asset server (GDAL reads through /vsicurl/).
+// Each case asserts the exit code, the message and what is (or is not) left on disk.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openCorpus } from '../../src/shard/reader.js';
+import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
+import { cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+
+let entries: CatalogEntry[];
+const closers: (() => Promise<void>)[] = [];
+const FAST_GDAL_RETRY = 'tile: { http: { max_retry: 4, retry_delay_s: 0.05 } }\n';
+
+beforeAll(async () => {
+  entries = await demoEntries();
+}, 60_000);
+afterAll(async () => {
+  for (const c of closers) await c();
+});
+
+async function servers(assetOpts: Parameters<typeof startAssetServer>[0]) {
+  const assets = await startAssetServer(assetOpts);
+  const stac = await startStacServer({ entries: remoteAssets(entries, assets.url) });
+  closers.push(assets.close, stac.close);
+  return { assets, stac };
+}
+
+const failureRows = (runDir: string) =>
+  readFileSync(path.join(runDir, 'tile-failures.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { tileId: string; kind: string; stage: string; href: string; error: string });
+
+describe('faults end to end', () => {
+  it('transient STAC errors and a flaky asset server are retried; the run completes (exit 0)', async () => {
+    const { assets, stac } = await servers({ failFirst: 3 });
+    stac.addFault({ kind: 'status', status: 503, times: 2 });
+    stac.addFault({ kind: 'status', status: 429, retryAfter: '0', times: 1 });
+    const dir = tempDir('flaky');
+    const run = path.join(dir, 'run');
+    const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url, extra: FAST_GDAL_RETRY }), '--out', run]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(assets.failed()).toBe(3);
+    expect(assets.requests.length).toBeGreaterThan(3);
+    const summary = JSON.parse(readFileSync(path.join(run, 'discover-summary.json'), 'utf8'));
+    expect(summary.retries).toBeGreaterThanOrEqual(3);
+    expect(failureRows(run)).toEqual([]);
+    expect(openCorpus(path.join(run, 'corpus')).manifest.tiles).toBeGreaterThan(0);
+    expect((await cli(['validate', path.join(run, 'corpus')])).code).toBe(0);
+  }, 60_000);
+
+  it('a missing asset becomes a failure row and exit 3; --fail-fast stops with exit 4', async () => {
+    // every S2 L2A band of the 32TNT scenes answers 404
+    const { stac } = await servers({ missing: (p) => /S2[AB]_32TNT_\d+_0_L2A\/B\d\w\.tif$/.test(p) });
+    const dir = tempDir('missing');
+    const pipeline = writePipeline(dir, { stacUrl: stac.url, extra: FAST_GDAL_RETRY });
+    const run = path.join(dir, 'run');
+    const r = await cli(['run', pipeline, '--out', run]);
+    expect(r.code, r.stderr).toBe(3);
+    const rows = failureRows(run);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0].error).toBe('missing asset (HTTP 404); expected a raster at this URL');
+    for (const row of rows) {
+      // GDAL remembers a 404 per URL: later opens of the same asset report it as not existing
+      expect(row).toMatchObject({ kind: 'failure', stage: 'open' });
+      expect(row.error).toMatch(/^missing asset \(HTTP 404\); expected a raster at this URL$|^cannot open as a raster \(`\/vsicurl\/http:.*' does not exist in the file system/);
+      expect(row.href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*S2[AB]_32TNT_\d+_0_L2A\/B\d\w\.tif$/);
+    }
+    expect(r.stderr).toContain(`tile ${rows[0].tileId} failed at open (${rows[0].href}): missing asset (HTTP 404)`);
+    const corpus = openCorpus(path.join(run, 'corpus'));
+    expect(corpus.manifest.tiles + rows.length).toBe(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')).stages[1].outcome.summary.planned);
+    expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')).exitCode).toBe(3);
+
+    const ff = await cli(['run', pipeline, '--out', path.join(dir, 'ff'), '--fail-fast']);
+    expect(ff.code).toBe(4);
+    expect(ff.stderr).toContain(`error: tile: tile ${rows[0].tileId} failed at open (${rows[0].href}): missing asset (HTTP 404); expected a raster at this URL; stopping (fail-fast)`);
+    expect(existsSync(path.join(dir, 'ff', 'corpus', 'manifest.json'))).toBe(false);
+  }, 60_000);
+
+  it('malformed YAML: exit 2 and the syntax problem with its line, nothing done', async () => {
+    const dir = tempDir('yaml');
+    writeFileSync(path.join(dir, 'bad.yaml'), 'version: 1\nname: [unclosed\narea: {bbox: [1,2,3]\n');
+    const r = await cli(['run', path.join(dir, 'bad.yaml'), '--out', path.join(dir, 'run')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: config: ${path.join(dir, 'bad.yaml')}: 2 problems`);
+    expect(r.stderr).toContain('(root) (line 3): YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    expect(existsSync(path.join(dir, 'run'))).toBe(false);
+  });
+
+  it('an empty search result: zero cells, a warning, an empty valid corpus, exit 0', async () => {
+    const stac = await startStacServer({ entries });
+    closers.push(stac.close);
+    const dir = tempDir('empty');
+    const run = path.join(dir, 'run');
+    const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url, time: ['1990-01-01', '1990-12-31'] }), '--out', run]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/discover: the searches found no cell with s2_l2a \+ s2_l1c \+ s1 \(\d+ cells searched\); check area, time and sources; later stages have nothing to do/);
+    expect(stac.searchRequests().length).toBeGreaterThan(0);
+    expect(openCorpus(path.join(run, 'corpus')).manifest).toMatchObject({ tiles: 0, shards: [] });
+    expect((await cli(['validate', path.join(run, 'corpus')])).code).toBe(0);
+  }, 60_000);
+
+  const root = process.getuid?.() === 0;
+  it.skipIf(!root)('a full disk while writing a shard: ShardError naming the file and ENOSPC, no partial shard (exit 4)', async () => {
+    const stac = await startStacServer({ entries });
+    closers.push(stac.close);
+    const dir = tempDir('enospc');
+    const run = path.join(dir, 'run');
+    const corpus = path.join(run, 'corpus');
+    mkdirSync(corpus, { recursive: true });
+    // 1 MiB: less than one 256 px tile of 26 channels compresses to, so the first row group cannot land
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', corpus]);
+    try {
+      const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url }), '--out', run]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toMatch(/error: shard: cannot (write|finish) \S+\/corpus\/shard-00000\.parquet(\.tmp)?: ENOSPC: no space left on device/);
+      expect(readdirSync(corpus).filter((f) => f.endsWith('.tmp') || f.endsWith('.parquet'))).toEqual([]);
+      expect(existsSync(path.join(corpus, 'manifest.json'))).toBe(false);
+      expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8'))).toMatchObject({ exitCode: 4 });
+    } finally {
+      execFileSync('umount', [corpus]);
+    }
+  }, 60_000);
+});
