@@ -34,9 +34,10 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 const tilesOf = (runDir: string): number => JSON.parse(readFileSync(join(runDir, 'corpus', 'manifest.json'), 'utf8')).tiles;
 
 export default async function (ctx: BenchContext): Promise<void> {
-  const reps = ctx.quick ? 1 : 2;
+  const reps = ctx.quick ? 1 : 3;
   const base = join(ctx.tmpDir, 'base');
-  await terrafm(['run', DEMO, '--out', base]); // warms the demo world and page cache; gives the sample
+  const STAGES = ['--stages', 'discover,sample,tile']; // the demo's train stage is benchmarked by train.bench.ts
+  await terrafm(['run', DEMO, '--out', base, ...STAGES]); // warms the demo world and page cache; gives the sample
   const tiles = tilesOf(base);
   const sample = join(base, 'sample', 'sample.parquet');
 
@@ -44,10 +45,10 @@ export default async function (ctx: BenchContext): Promise<void> {
   const two: number[] = [];
   for (let r = 0; r < reps; r++) {
     const a = join(ctx.tmpDir, `one-${r}`);
-    one.push(tiles / (await timed(() => terrafm(['run', DEMO, '--out', a]))));
+    one.push(tiles / (await timed(() => terrafm(['run', DEMO, '--out', a, ...STAGES]))));
     rmSync(a, { recursive: true, force: true });
     const parts = [0, 1].map((i) => join(ctx.tmpDir, `two-${r}-${i}`));
-    const s = await timed(() => Promise.all(parts.map((p, i) => terrafm(['run', DEMO, '--out', p, '--partition', `${i}/2`, '--sample-from', sample]))));
+    const s = await timed(() => Promise.all(parts.map((p, i) => terrafm(['run', DEMO, '--out', p, ...STAGES, '--partition', `${i}/2`, '--sample-from', sample]))));
     const got = parts.reduce((n, p) => n + tilesOf(p), 0);
     if (got !== tiles) throw new Error(`2 partitions wrote ${got} tiles, the single run ${tiles}`);
     two.push(tiles / s);

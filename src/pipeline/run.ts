@@ -14,6 +14,9 @@ import { prepareInputs } from './prepare.js';
 import { STAGES } from './stages.js';
 import { chainFingerprints, clearMarker, clearState, readMarker, writeMarker } from './state.js';
 
+/** Stages that read the whole corpus, so a partitioned run leaves them out. */
+const WHOLE_CORPUS_STAGES = new Set(['train']);
+
 export interface RunOptions {
   config: PipelineConfig;
   /** Only these stages (by name), still in pipeline order. Default: all enabled stages. */
@@ -45,7 +48,17 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const unknown = (opts.stages ?? []).filter((s) => !registry.some((r) => r.name === s));
   if (unknown.length) throw new UsageError(`--stages: unknown stage "${unknown[0]}"; expected some of: ${registry.map((r) => r.name).join(', ')}`);
   const enabled = registry.filter((s) => s.enabled(config));
-  const selected = registry.filter((s) => (opts.stages ? opts.stages.includes(s.name) : s.enabled(config)));
+  let selected = registry.filter((s) => (opts.stages ? opts.stages.includes(s.name) : s.enabled(config)));
+  const log = logger();
+  if (partition.count > 1) {
+    // Training needs the whole corpus: it runs once, after `terrafm merge`, not in each partition.
+    const whole = selected.filter((s) => WHOLE_CORPUS_STAGES.has(s.name));
+    if (whole.length && opts.stages) {
+      throw new UsageError(`--partition ${partition.index}/${partition.count}: stage ${whole[0].name} needs the whole corpus; run it after terrafm merge, without --partition`);
+    }
+    if (whole.length) log.info(`partition ${partition.index}/${partition.count}: ${whole.map((s) => s.name).join(', ')} left out (needs the merged corpus; run it after terrafm merge)`);
+    selected = selected.filter((s) => !WHOLE_CORPUS_STAGES.has(s.name));
+  }
   // Sampling draws from the whole population (a fixed count, weights normalised over all cells), so
   // one worker seeing a third of the cells cannot draw the same sample: it must be given the sample.
   if (partition.count > 1 && selected.some((s) => s.name === 'sample') && opts.sampleFrom === undefined) {
@@ -58,12 +71,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   await mkdir(runDir, { recursive: true });
   if (opts.fresh) clearState(runDir);
   await prepareInputs(config);
-  const log = logger();
   log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}${partition.count > 1 ? ` (partition ${partition.index}/${partition.count})` : ''}`);
 
   // Fingerprints chain over every enabled stage in pipeline order, whichever are selected this time.
   const chain = [...enabled, ...selected.filter((s) => !enabled.includes(s))].sort((a, b) => registry.indexOf(a) - registry.indexOf(b));
-  const fingerprints = chainFingerprints(chain.map((s) => ({ stage: s.name, config: s.configParts?.(config, { partition, sampleFrom: opts.sampleFrom }) ?? null })));
+  // A stage without configParts depends on the config section named after it (e.g. `train:`).
+  const partsOf = (s: Stage): unknown =>
+    s.configParts ? s.configParts(config, { partition, sampleFrom: opts.sampleFrom }) : ((config as unknown as Record<string, unknown>)[s.name] ?? null);
+  const fingerprints = chainFingerprints(chain.map((s) => ({ stage: s.name, config: partsOf(s) })));
 
   const result: RunResult = { runDir, outcomes: [], exitCode: ExitCode.ok };
   const record = async (error?: string) => {

@@ -14,6 +14,7 @@ import { SCHEMA_VERSION } from './schema-v1.js';
 import { emptyStats, mergeStats, statsToJson } from './stats.js';
 
 export const MERGE_RECORD = 'merge.json';
+export const MERGE_PLAN = 'merge-plan.tsv';
 const FAILURES = 'tile-failures.jsonl';
 
 /** A run directory (with corpus/) or a corpus directory (with manifest.json). */
@@ -50,6 +51,12 @@ export function mergeLayouts(layouts: { layout: CorpusLayout; where: string }[])
 export interface MergeOptions {
   /** Move shard files instead of linking/copying them (the inputs are consumed). Default false. */
   move?: boolean;
+  /**
+   * Write only the index (manifest, stats, merge.json) and merge-plan.tsv (source path, new name) and
+   * leave the shard files where they are: for object storage, where the copies are made server-side
+   * from the plan (`aws s3 cp`, `gsutil cp`). Default false.
+   */
+  planOnly?: boolean;
   /** Replace a corpus already in `out`. Default false: refuse. */
   overwrite?: boolean;
   prefix?: string;
@@ -87,6 +94,7 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
   const shards: ManifestShard[] = [];
   let stats = emptyStats();
   const summary: MergeResult['inputs'] = [];
+  const plan: string[] = [];
   for (const r of read) {
     for (const s of r.manifest.shards) {
       const src = join(r.dir, s.file);
@@ -99,7 +107,8 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
       const name = `${prefix}-${String(shards.length).padStart(5, '0')}.parquet`;
       const dest = join(out, name);
       const tmp = `${dest}.tmp`;
-      if (opts.move) renameSync(src, tmp);
+      if (opts.planOnly) plan.push(`${src}\t${name}`);
+      else if (opts.move) renameSync(src, tmp);
       else {
         try {
           linkSync(src, tmp);
@@ -107,7 +116,7 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
           copyFileSync(src, tmp);
         }
       }
-      renameSync(tmp, dest);
+      if (!opts.planOnly) renameSync(tmp, dest);
       const key = `${s.tile_id_min}..${s.tile_id_max}`;
       if (idRanges.has(key)) throw new ShardError(`merge: ${r.dir}/${s.file} has the same tile id range (${key}) as ${idRanges.get(key)}; is a partition given twice?`);
       idRanges.set(key, `${r.dir}/${s.file}`);
@@ -132,6 +141,7 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
   }
   rows.sort((a, b) => (a.tileId < b.tileId ? -1 : a.tileId > b.tileId ? 1 : 0));
   writeFileAtomic(join(out, FAILURES), rows.map((r) => `${r.line}\n`).join(''));
+  if (opts.planOnly) writeFileAtomic(join(out, MERGE_PLAN), plan.map((l) => `${l}\n`).join(''));
   writeStats(out, statsToJson(stats));
   writeManifest(out, manifest);
   writeFileAtomic(join(out, MERGE_RECORD), `${JSON.stringify({ inputs: summary, tiles: manifest.tiles, shards: shards.length, failures: rows.length }, null, 2)}\n`);

@@ -16,7 +16,7 @@ import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
 import { openStacSource } from '../discover/stac/index.js';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { StageError } from '../errors.js';
+import { StageError, UsageError } from '../errors.js';
 import type { Stage } from '../pipeline/stage.js';
 import { canonicalJson, stateDir } from '../pipeline/state.js';
 import { readSampleWeights } from '../sample/outputs.js';
@@ -76,13 +76,15 @@ export const tileStage: Stage = {
   name: 'tile',
   description: 'Warp every modality and the land-cover map onto each cell grid (GDAL) and stream the tiles into Parquet shards',
   enabled: () => true,
-  configParts: (config) => outputConfig(config),
+  // without a sampling section, a --sample-from table is read here directly (with one, the sample stage copies it in)
+  configParts: (config, { sampleFrom }) => ({ output: outputConfig(config), sampleFrom: config.sampling ? null : (sampleFrom ?? null) }),
   async run(ctx) {
     const { config, runDir } = ctx;
     let cells = await readScenesTable(join(runDir, SCENES_TABLE));
     let sampleWeights: Map<string, number> | undefined;
-    const sampleTable = join(runDir, SAMPLE_TABLE);
-    if ((config.sampling || ctx.sampleFrom) && existsSync(sampleTable)) {
+    const sampleTable = config.sampling ? join(runDir, SAMPLE_TABLE) : ctx.sampleFrom;
+    if (ctx.sampleFrom !== undefined && !existsSync(ctx.sampleFrom)) throw new UsageError(`--sample-from: ${ctx.sampleFrom} does not exist; expected the sample/sample.parquet of an unpartitioned run`);
+    if (sampleTable !== undefined && existsSync(sampleTable)) {
       sampleWeights = await readSampleWeights(sampleTable);
       cells = cells.filter((c) => sampleWeights!.has(c.cell.id));
     }

@@ -1,6 +1,7 @@
 // Choosing and starting a tfjs backend. `auto` tries tensorflow (native, optional peer dependency),
 // webgpu (Dawn through the `webgpu` package), wasm, cpu, in that order, and reports what it chose
 // and why the better ones were skipped.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -47,8 +48,19 @@ async function startTensorflow(): Promise<void> {
   );
 }
 
+/**
+ * Dawn needs the Vulkan loader on Linux; without it, it prints a native warning to stderr on every
+ * probe. Look for the loader first so `auto` on a machine without a GPU stays quiet.
+ */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)];
+  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
+}
+
 async function startWebgpu(): Promise<void> {
   try {
+    if (!vulkanLoaderPresent()) throw new Error('no Vulkan loader (libvulkan.so.1) found, so no GPU is usable through Dawn');
     const { create, globals } = (await import('webgpu')) as unknown as { create: (o: string[]) => GPU; globals: object };
     Object.assign(globalThis, globals);
     const g = globalThis as unknown as { navigator?: { gpu?: unknown } };

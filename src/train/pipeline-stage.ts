@@ -19,12 +19,13 @@ export const trainStage: Stage = {
     const corpus = join(ctx.runDir, 'corpus');
     const outDir = join(ctx.runDir, TRAIN_DIR);
     const resume = existsSync(join(outDir, CHECKPOINT_FILE));
+    // The trainer logs every step; those lines become debug lines under the stage's progress report.
     const progress = ctx.log.progress('train', cfg.steps, 'steps');
     const result = await trainOnCorpus(corpus, cfg, {
       outDir,
       resume,
       handleSigint: true,
-      log: (line) => ctx.log.info(line),
+      log: (line) => (line.startsWith('step ') ? ctx.log.debug(line) : ctx.log.info(line)),
       onStep: (m) => progress.tick(1, `loss ${m.loss.toFixed(3)} ${m.imagesPerSec.toFixed(1)} img/s`),
     });
     progress.done(`${result.stepsThisRun} steps on ${result.backend}, final loss ${result.finalLoss.toFixed(4)}`);

@@ -75,6 +75,24 @@ describe('runner skips finished stages and redoes changed ones', () => {
     await runPipeline({ config, registry: reg(20), resumable: false });
     expect(order.length).toBe(11);
   });
+
+  it('a stage without configParts follows its config section; a partitioned run leaves train out', async () => {
+    const out = temp('runner2');
+    const order: string[] = [];
+    const train: Stage = { name: 'train', description: '', enabled: () => true, run: async () => (order.push('train'), { status: 'ok', summary: {} }) };
+    const reg = [stage('a', order, () => 1), train];
+    const base = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out } };
+    await runPipeline({ config: { ...base, train: { steps: 1 } } as never, registry: reg });
+    await runPipeline({ config: { ...base, train: { steps: 1 } } as never, registry: reg });
+    await runPipeline({ config: { ...base, train: { steps: 2 } } as never, registry: reg });
+    expect(order).toEqual(['a', 'train', 'train']);
+    const p = join(temp('runner3'), 'p');
+    await runPipeline({ config: { ...base, output: { dir: p } }, registry: reg, partition: { index: 1, count: 2 } });
+    expect(order).toEqual(['a', 'train', 'train', 'a']);
+    await expect(runPipeline({ config: { ...base, output: { dir: p } }, registry: reg, stages: ['train'], partition: { index: 1, count: 2 } })).rejects.toThrow(
+      '--partition 1/2: stage train needs the whole corpus; run it after terrafm merge, without --partition',
+    );
+  });
 });
 
 const cfg = normaliseShard({ max_rows: 3, row_group_rows: 2 });
@@ -161,5 +179,12 @@ describe('merge', () => {
     await expect(mergeCorpora(out, [a])).rejects.toThrow(/already holds a corpus .*use an empty directory or --overwrite/);
     await expect(mergeCorpora(join(temp('mo3'), 'm'), [temp('empty')])).rejects.toThrow(/no finished corpus \(expected manifest.json or corpus\/manifest.json\)/);
     expect(existsSync(join(out, 'merge.json'))).toBe(true);
+    // plan only: the same index, shards left in place, a copy plan instead
+    const planned = join(temp('mp'), 'm');
+    const p = await mergeCorpora(planned, [a, b], { planOnly: true });
+    expect(p.manifest).toEqual(r.manifest);
+    expect(readFileSync(join(planned, 'stats.json'), 'utf8')).toBe(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(readdirSync(planned).filter((f) => f.endsWith('.parquet'))).toEqual([]);
+    expect(readFileSync(join(planned, 'merge-plan.tsv'), 'utf8').split('\n')[2]).toBe(`${join(b, 'shard-00000.parquet')}\tshard-00002.parquet`);
   });
 });

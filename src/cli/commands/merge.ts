@@ -9,6 +9,7 @@ export interface MergeCommandOptions {
   inputs: string[];
   move: boolean;
   overwrite: boolean;
+  planOnly: boolean;
 }
 
 function inputsOf(values: ParsedValues, positionals: string[]): string[] {
@@ -25,18 +26,22 @@ export const mergeCommand = defineCommand<MergeCommandOptions>({
     { name: 'partition-dirs', description: 'Run directories (or their corpus/ directories) of the partitions, comma-separated; more with --input.' },
   ],
   options: {
-    input: { type: 'string', multiple: true, valueName: '<dir>', description: 'One more partition directory (repeatable).' },
+    input: { type: 'string', multiple: true, valueName: '<dir>', description: 'One more partition directory.' },
     move: { type: 'boolean', description: 'Move the shard files instead of hard-linking or copying them.' },
     overwrite: { type: 'boolean', description: 'Replace a corpus already in <out>.' },
+    'plan-only': {
+      type: 'boolean',
+      description: 'Write manifest.json, stats.json and merge-plan.tsv (source path, new name) but leave the shards where they are (object storage: copy them server-side from the plan).',
+    },
   },
   examples: ['terrafm merge runs/all runs/p0,runs/p1,runs/p2', 'terrafm merge /data/corpus --input /data/p0 --input /data/p1'],
   parse: (values, positionals) => {
     const inputs = inputsOf(values, positionals);
     if (inputs.length === 0) throw new UsageError('terrafm merge: no partition directories; expected <out> <dir,dir,...> or --input <dir>');
-    return { out: positionals[0], inputs, move: values.move === true, overwrite: values.overwrite === true };
+    return { out: positionals[0], inputs, move: values.move === true, overwrite: values.overwrite === true, planOnly: values['plan-only'] === true };
   },
   async run(opts, io) {
-    const r = await mergeCorpora(opts.out, opts.inputs, { move: opts.move, overwrite: opts.overwrite });
+    const r = await mergeCorpora(opts.out, opts.inputs, { move: opts.move, overwrite: opts.overwrite, planOnly: opts.planOnly });
     (io?.stdout ?? process.stdout).write(`merged ${r.inputs.length} corpora into ${opts.out}: ${r.manifest.shards.length} shards, ${r.manifest.tiles} tiles, ${r.failures} failure rows\n`);
     return 0;
   },
