@@ -18,6 +18,8 @@ export interface PositionalSpec {
   name: string;
   description: string;
   required?: boolean;
+  /** Last positional only: takes every remaining argument (`<dir>...`). */
+  variadic?: boolean;
 }
 
 export interface CommandIO {

@@ -18,7 +18,7 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
 }
 
 export function commandHelp(cmd: CommandSpec<any>): string {
-  const pos = cmd.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ');
+  const pos = cmd.positionals.map((p) => `${p.required ? `<${p.name}>` : `[${p.name}]`}${p.variadic ? '...' : ''}`).join(' ');
   const lines = [`terrafm ${cmd.name}${pos ? ` ${pos}` : ''} [options]`, '', cmd.summary, ''];
   if (cmd.positionals.length) {
     lines.push('Arguments:');

@@ -60,7 +60,8 @@ function parseCommandArgs(cmd: CommandSpec<any>, args: string[]) {
       strict: true,
     });
     if (values.help) return { values, positionals };
-    const maxPos = cmd.positionals.length;
+    const variadic = cmd.positionals.at(-1)?.variadic === true;
+    const maxPos = variadic ? Infinity : cmd.positionals.length;
     if (positionals.length > maxPos) throw new UsageError(`terrafm ${cmd.name}: unexpected argument "${positionals[maxPos]}"; see terrafm ${cmd.name} --help`);
     const missing = cmd.positionals.find((p, i) => p.required && positionals[i] === undefined);
     if (missing) throw new UsageError(`terrafm ${cmd.name}: missing <${missing.name}> (${missing.description}); see terrafm ${cmd.name} --help`);

@@ -10,6 +10,7 @@ import { logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import { WHOLE, type Partition } from './partition.js';
 import type { Stage, StageOutcome } from './stage.js';
+import { lockRunDir } from './lock.js';
 import { prepareInputs } from './prepare.js';
 import { STAGES } from './stages.js';
 import { chainFingerprints, clearMarker, clearState, readMarker, writeMarker } from './state.js';
@@ -69,7 +70,20 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   }
   const runDir = config.output.dir;
   await mkdir(runDir, { recursive: true });
-  if (opts.fresh) clearState(runDir);
+  const unlock = resumable || opts.fresh ? lockRunDir(runDir) : () => {};
+  try {
+    if (opts.fresh) clearState(runDir);
+    return await runStages(opts, { registry, partition, resumable, enabled, selected, runDir, log });
+  } finally {
+    unlock();
+  }
+}
+
+async function runStages(
+  opts: RunOptions,
+  { registry, partition, resumable, enabled, selected, runDir, log }: { registry: Stage[]; partition: Partition; resumable: boolean; enabled: Stage[]; selected: Stage[]; runDir: string; log: ReturnType<typeof logger> },
+): Promise<RunResult> {
+  const { config } = opts;
   await prepareInputs(config);
   log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}${partition.count > 1 ? ` (partition ${partition.index}/${partition.count})` : ''}`);
 

@@ -4,7 +4,7 @@
 // makes the stage run again. Markers are written atomically after the stage's outputs are in place,
 // so a process killed at any moment leaves either a valid marker or none.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageOutcome } from './stage.js';
 
@@ -88,7 +88,13 @@ export function clearMarker(runDir: string, stage: string): void {
   rmSync(markerPath(runDir, stage), { force: true });
 }
 
-/** `--fresh`: forget every marker and journal (outputs are overwritten by the stages themselves). */
+/** `--fresh`: forget every marker and journal (outputs are overwritten by the stages themselves); the run lock stays. */
 export function clearState(runDir: string): void {
-  rmSync(stateDir(runDir), { recursive: true, force: true });
+  let names: string[];
+  try {
+    names = readdirSync(stateDir(runDir));
+  } catch {
+    return;
+  }
+  for (const f of names) if (f !== 'run.lock') rmSync(join(stateDir(runDir), f), { recursive: true, force: true });
 }

@@ -13,6 +13,7 @@ import { corpusTileSource } from './corpus.js';
 import { readEncoder } from './export.js';
 import { extractFeatures, randomEncoder, type EncoderWeights } from './features.js';
 import { isHeldOut, knnPredict, knnReport, type KnnReport } from './knn.js';
+import type { FeatureKind } from './model.js';
 import type { ModelSize } from './sizes.js';
 import type { TileSource } from './tiles.js';
 
@@ -40,13 +41,15 @@ export interface EvalOptions {
   inputSize?: number;
   modalities?: Modality[];
   backend?: TrainBackend;
+  /** Tile feature compared by the kNN (the same for every encoder compared). Default cls. */
+  feature?: FeatureKind;
   log?: (line: string) => void;
 }
 
 export async function evalKnnSource(source: TileSource, enc: EncoderWeights, opts: EvalOptions = {}): Promise<KnnReport> {
   const choice = await selectBackend(opts.backend ?? 'auto');
   opts.log?.(describeChoice(choice));
-  const f = await extractFeatures(source, enc, { inputSize: opts.inputSize, modalities: opts.modalities });
+  const f = await extractFeatures(source, enc, { inputSize: opts.inputSize, modalities: opts.modalities, feature: opts.feature });
   const pct = opts.heldOutPercent ?? 30;
   const trainIdx: number[] = [];
   const testIdx: number[] = [];

@@ -6,7 +6,7 @@ import { MODALITIES, type Modality } from '../model/types.js';
 import { TrainError } from '../errors.js';
 import { cropPatches, FULL_BOX } from './crops.js';
 import { patchWidth } from './loader.js';
-import { encode, type ParamMap, type ViewTokens } from './model.js';
+import { encodeFeature, type FeatureKind, type ParamMap, type ViewTokens } from './model.js';
 import { initParamValues, type ParamValues } from './params.js';
 import { encoderParamSpecs, ENCODER_SHAPES, type EncoderShape, type ModelSize } from './sizes.js';
 import { dominantClass, type CorpusStats, type TileSource, type TrainTile } from './tiles.js';
@@ -30,6 +30,8 @@ export interface FeatureOptions {
   batchSize?: number;
   /** Only tiles for which this returns true. */
   filter?: (t: TrainTile) => boolean;
+  /** Feature per tile: normed CLS, or CLS + mean patch token (see model.ts encodeFeature). Default cls. */
+  feature?: FeatureKind;
 }
 
 export interface TileFeatures {
@@ -48,6 +50,7 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
   if (size % s.patchSize !== 0) throw new TrainError(`input size ${size} is not a multiple of the patch size ${s.patchSize}`);
   const g = size / s.patchSize;
   const bs = opts.batchSize ?? 16;
+  const kind: FeatureKind = opts.feature ?? 'cls';
   const want = opts.modalities ?? [...MODALITIES];
   const stats: CorpusStats = await source.stats();
   const params: ParamMap = new Map();
@@ -70,7 +73,7 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
       tiles.forEach((t, b) => cropPatches(m, t.modalities[m]!, stats.modalities[m], FULL_BOX, size, s.patchSize, a, b * g * g * w));
       view.patches[m] = tf.tensor3d(a, [tiles.length, g * g, w]);
     }
-    const cls = tf.tidy(() => encode(params, s, view));
+    const cls = tf.tidy(() => encodeFeature(params, s, view, kind));
     out.chunks.push(cls.dataSync() as Float32Array);
     tf.dispose([cls, ...(Object.values(view.patches) as tf.Tensor[])]);
     for (const t of tiles) {
@@ -100,5 +103,5 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
     features.set(c, off);
     off += c.length;
   }
-  return { tileIds: out.tileIds, labels: out.labels, histograms: out.histograms, features, dim: s.embedDim };
+  return { tileIds: out.tileIds, labels: out.labels, histograms: out.histograms, features, dim: kind === 'cls' ? s.embedDim : 2 * s.embedDim };
 }

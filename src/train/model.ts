@@ -118,6 +118,17 @@ function attention(params: ParamMap, s: EncoderShape, b: string, x: tf.Tensor3D)
 /** CLS token + position embedding + pre-norm blocks + final norm; returns the normed CLS [B, D]. */
 export function backbone(params: ParamMap, s: EncoderShape, tokens: tf.Tensor3D, grid: number): tf.Tensor2D {
   const [B, , D] = tokens.shape;
+  const x = backboneTokens(params, s, tokens, grid, false);
+  return tf.reshape(x, [B, D]) as tf.Tensor2D;
+}
+
+/**
+ * The blocks' output after the final norm: every token [B, 1 + g*g, D] (CLS first), or with
+ * `clsOnly` just the CLS row [B, 1, D] (the final norm is per token, so normalising only the CLS
+ * row gives the same CLS values and skips the work on the patch rows).
+ */
+export function backboneTokens(params: ParamMap, s: EncoderShape, tokens: tf.Tensor3D, grid: number, all = true): tf.Tensor3D {
+  const [B, , D] = tokens.shape;
   const cls = tf.tile(tf.reshape(P(params, 'cls_token'), [1, 1, D]), [B, 1, 1]);
   let x = tf.add(tf.concat([cls, tokens], 1), positionEmbedding(params, s, grid)) as tf.Tensor3D;
   for (let i = 0; i < s.depth; i++) {
@@ -126,13 +137,26 @@ export function backbone(params: ParamMap, s: EncoderShape, tokens: tf.Tensor3D,
     const hdn = gelu(linear(layerNorm(x, P(params, `${b}.norm2.g`), P(params, `${b}.norm2.b`), s.layerNormEps), P(params, `${b}.mlp.fc1.w`), P(params, `${b}.mlp.fc1.b`)));
     x = tf.add(x, linear(hdn, P(params, `${b}.mlp.fc2.w`), P(params, `${b}.mlp.fc2.b`))) as tf.Tensor3D;
   }
-  const clsOut = tf.reshape(tf.slice(x, [0, 0, 0], [B, 1, D]), [B, D]);
-  return layerNorm(clsOut, P(params, 'norm.g'), P(params, 'norm.b'), s.layerNormEps) as tf.Tensor2D;
+  const out = all ? x : tf.slice(x, [0, 0, 0], [B, 1, D]);
+  return layerNorm(out, P(params, 'norm.g'), P(params, 'norm.b'), s.layerNormEps) as tf.Tensor3D;
 }
 
 /** Encoder forward for one view: normed CLS features [B, D]. */
 export function encode(params: ParamMap, s: EncoderShape, view: ViewTokens): tf.Tensor2D {
   return backbone(params, s, embedView(params, s, view), view.grid);
+}
+
+/** What a frozen tile feature is made of: the normed CLS token, or CLS followed by the mean of the normed patch tokens ([B, 2D], DINO's linear-eval feature for ViT-S). */
+export type FeatureKind = 'cls' | 'cls+mean';
+
+/** Frozen features of one view for evaluation and embedding: [B, D] (cls) or [B, 2D] (cls+mean). */
+export function encodeFeature(params: ParamMap, s: EncoderShape, view: ViewTokens, kind: FeatureKind): tf.Tensor2D {
+  if (kind === 'cls') return encode(params, s, view);
+  const x = backboneTokens(params, s, embedView(params, s, view), view.grid);
+  const [B, N, D] = x.shape;
+  const cls = tf.reshape(tf.slice(x, [0, 0, 0], [B, 1, D]), [B, D]);
+  const mean = tf.mean(tf.slice(x, [0, 1, 0], [B, N - 1, D]), 1);
+  return tf.concat([cls, mean], 1) as tf.Tensor2D;
 }
 
 /**

@@ -17,6 +17,8 @@
 //   centre used for a step (the centres *before* this step's update, as DINO does):
 //            dual: c = lambda C + (1 - lambda) C_h          dino: c = C
 import * as tf from '@tensorflow/tfjs-core';
+// Gradient functions (tfjs-core's Node bundle registers none): koleoLoss and dinoLoss are differentiated.
+import './gradients.js';
 
 /** Class frequencies f_c from pixel counts per WorldCover bin; bin 0 (nodata) is excluded (f_0 = 0). */
 export function classFrequencies(counts: number[]): number[] {
@@ -128,6 +130,31 @@ export function dinoLoss(targets: tf.Tensor2D[], student: tf.Tensor2D[], tauS: n
   }
   if (pairs === 0) throw new Error('DINO loss needs at least two views');
   return tf.div(total, pairs) as tf.Scalar;
+}
+
+/**
+ * KoLeo regulariser (DINOv2's, from the Kozachenko-Leonenko entropy estimator) on features x [B, D]:
+ *   x_i <- x_i / |x_i|,  n(i) = argmax_{j != i} x_i . x_j  (nearest neighbour, chosen without gradient)
+ *   L_koleo = -1/B sum_i log( |x_i - x_n(i)| + eps )
+ * It pushes each tile away from its nearest neighbour in the batch, so features spread over the
+ * sphere instead of bunching on a few prototypes: the kNN-friendly counterweight to DINO's
+ * clustering. The neighbour is gathered with a constant one-hot matrix (no gather op, which lacks a
+ * gradient on wasm).
+ */
+export function koleoLoss(x: tf.Tensor2D, eps = 1e-8): tf.Scalar {
+  const B = x.shape[0];
+  if (B < 2) return tf.scalar(0);
+  const xn = tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), -1, true), 1e-12))) as tf.Tensor2D;
+  const sims = tf.tidy(() => tf.matMul(xn, xn, false, true)).dataSync() as Float32Array;
+  const pick = new Float32Array(B * B);
+  for (let i = 0; i < B; i++) {
+    let best = -1;
+    for (let j = 0; j < B; j++) if (j !== i && (best < 0 || sims[i * B + j] > sims[i * B + best])) best = j;
+    pick[i * B + best] = 1;
+  }
+  const nbr = tf.matMul(tf.tensor2d(pick, [B, B]), xn);
+  const d = tf.sqrt(tf.add(tf.sum(tf.square(tf.sub(xn, nbr)), -1), 1e-12));
+  return tf.neg(tf.mean(tf.log(tf.add(d, eps)))) as tf.Scalar;
 }
 
 /** Loss weights a_b: uniform, or sample weights normalised to sum 1. */

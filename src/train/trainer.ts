@@ -17,6 +17,7 @@ import {
   classWeights,
   combinedCentre,
   dinoLoss,
+  koleoLoss,
   lossWeights,
   teacherTargets,
   tileClassWeights,
@@ -118,7 +119,11 @@ export class TrainerState {
     const nameOf = new Map([...this.student].map(([k, v]) => [v.name, k]));
     const { value, grads } = tf.variableGrads(() => {
       const cls = encodeViews(studentMap, this.shape, views);
-      return dinoLoss(targets, cls.map((c) => projectionHead(studentMap, c)), cfg.studentTemp, a);
+      const dino = dinoLoss(targets, cls.map((c) => projectionHead(studentMap, c)), cfg.studentTemp, a);
+      if (!(cfg.koleoWeight > 0)) return dino;
+      // KoLeo per global view (the teacher's crops), averaged, as DINOv2 applies it.
+      const koleo = tf.div(tf.addN(cls.slice(0, nG).map((c) => koleoLoss(c))), nG);
+      return tf.add(dino, tf.mul(koleo, cfg.koleoWeight)) as tf.Scalar;
     }, varList);
     const loss = value.dataSync()[0];
     const gList = Object.values(grads);

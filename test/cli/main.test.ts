@@ -109,3 +109,16 @@ describe('pipeline runner', () => {
     await expect(runPipeline({ config: c, stages: ['nope'], registry: [stage('a', 'ok', order)] })).rejects.toThrow('--stages: unknown stage "nope"; expected some of: a');
   });
 });
+
+describe('variadic positionals', () => {
+  it('lets terrafm merge take any number of partition directories and lists them in help', async () => {
+    const h = await cli(['merge', '--help']);
+    expect(h.stdout.split('\n')[0]).toBe('terrafm merge <out> [partition-dir]... [options]');
+    const r = await cli(['merge', '/nonexistent-out', '/nonexistent/p0', '/nonexistent/p1', '/nonexistent/p2']);
+    // Parsing accepted all three directories; the failure is about the first missing one.
+    expect(r.stderr).not.toContain('unexpected argument');
+    expect(r.stderr).toContain('/nonexistent/p0');
+    const none = await cli(['merge', '/nonexistent-out']);
+    expect(none.stderr).toBe('error: cli: terrafm merge: no partition directories; expected <out> <dir>... or --input <dir>\n');
+  });
+});

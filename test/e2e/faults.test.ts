@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { openCorpus } from '../../src/shard/reader.js';
 import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
-import { cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+import { cleanupTempDirs, cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
 
 let entries: CatalogEntry[];
 const closers: (() => Promise<void>)[] = [];
@@ -18,6 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   for (const c of closers) await c();
+  cleanupTempDirs();
 });
 
 async function servers(assetOpts: Parameters<typeof startAssetServer>[0]) {
@@ -48,9 +49,11 @@ describe('faults end to end', () => {
     expect((await cli(['validate', path.join(run, 'corpus')])).code).toBe(0);
   }, 60_000);
 
-  it('a missing asset becomes a failure row and exit 3; --fail-fast stops with exit 4', async () => {
-    // every S2 L2A band of the 32TNT scenes answers 404
-    const { stac } = await servers({ missing: (p) => /S2[AB]_32TNT_\d+_0_L2A\/B\d\w\.tif$/.test(p) });
+  it('missing and corrupt assets become failure rows and exit 3; --fail-fast stops with exit 4', async () => {
+    // the bands of one 32TNT scene answer 404; those of the other have a broken TIFF header
+    const missing = /S2B_32TNT_20220722_0_L2A\/B\w+\.tif$/;
+    const corrupt = /S2A_32TNT_20210508_0_L2A\/B\w+\.tif$/;
+    const { stac } = await servers({ missing: (p) => missing.test(p), corrupt: (p) => corrupt.test(p) });
     const dir = tempDir('missing');
     const pipeline = writePipeline(dir, { stacUrl: stac.url, extra: FAST_GDAL_RETRY });
     const run = path.join(dir, 'run');
@@ -58,21 +61,27 @@ describe('faults end to end', () => {
     expect(r.code, r.stderr).toBe(3);
     const rows = failureRows(run);
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows[0].error).toBe('missing asset (HTTP 404); expected a raster at this URL');
+    const first404 = rows.find((row) => missing.test(row.href));
+    expect(first404?.error).toBe('missing asset (HTTP 404); expected a raster at this URL');
+    const corruptRows = rows.filter((row) => corrupt.test(row.href));
+    expect(corruptRows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      // GDAL remembers a 404 per URL: later opens of the same asset report it as not existing
       expect(row).toMatchObject({ kind: 'failure', stage: 'open' });
-      expect(row.error).toMatch(/^missing asset \(HTTP 404\); expected a raster at this URL$|^cannot open as a raster \(`\/vsicurl\/http:.*' does not exist in the file system/);
-      expect(row.href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*S2[AB]_32TNT_\d+_0_L2A\/B\d\w\.tif$/);
+      expect(row.href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*S2[AB]_32TNT_\d+_0_L2A\/B\w+\.tif$/);
+      if (corrupt.test(row.href)) expect(row.error).toMatch(/^cannot open as a raster \(.*not recognized as a supported file format\.\); expected a readable GeoTIFF\/COG$/);
+      // GDAL remembers a 404 per URL: later opens of the same asset report it as not existing
+      else expect(row.error).toMatch(/^missing asset \(HTTP 404\); expected a raster at this URL$|^cannot open as a raster \(`\/vsicurl\/http:.*' does not exist in the file system/);
     }
-    expect(r.stderr).toContain(`tile ${rows[0].tileId} failed at open (${rows[0].href}): missing asset (HTTP 404)`);
+    expect(r.stderr).toContain(`tile ${rows[0].tileId} failed at open (${rows[0].href}): ${rows[0].error}`);
     const corpus = openCorpus(path.join(run, 'corpus'));
     expect(corpus.manifest.tiles + rows.length).toBe(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')).stages[1].outcome.summary.planned);
     expect(JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8')).exitCode).toBe(3);
 
     const ff = await cli(['run', pipeline, '--out', path.join(dir, 'ff'), '--fail-fast']);
     expect(ff.code).toBe(4);
-    expect(ff.stderr).toContain(`error: tile: tile ${rows[0].tileId} failed at open (${rows[0].href}): missing asset (HTTP 404); expected a raster at this URL; stopping (fail-fast)`);
+    // the first failing tile in plan order stops the run (its message: 404 or corrupt, as in the table)
+    expect(ff.stderr).toContain(`error: tile: tile ${rows[0].tileId} failed at open (${rows[0].href}): `);
+    expect(ff.stderr).toMatch(/; stopping \(fail-fast\); finished shards are kept and a rerun goes on from them\n/);
     expect(existsSync(path.join(dir, 'ff', 'corpus', 'manifest.json'))).toBe(false);
   }, 60_000);
 

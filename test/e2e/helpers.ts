@@ -3,7 +3,7 @@
 // catalog (test/support/stac-server.ts) and, when asked, a loopback asset server with range support.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +18,15 @@ import { startStacServer, type StacTestServer } from '../support/stac-server.js'
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(repoRoot, 'bin', 'terrafm.mjs');
 
+const made: string[] = [];
 export function tempDir(tag: string): string {
-  return mkdtempSync(path.join(tmpdir(), `terrafm-e2e-${tag}-`));
+  const d = mkdtempSync(path.join(tmpdir(), `terrafm-e2e-${tag}-`));
+  made.push(d);
+  return d;
+}
+/** Removes every directory tempDir made (call from afterAll). */
+export function cleanupTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 export async function demoEntries(): Promise<CatalogEntry[]> {
@@ -148,8 +155,8 @@ export async function tileDigests(corpusDir: string): Promise<Map<string, string
   return out;
 }
 
-/** Loopback asset server with range support; `/flaky` counts make the first requests answer 503. */
-export async function startAssetServer(opts: { failFirst?: number; missing?: (p: string) => boolean } = {}): Promise<{ url: string; requests: string[]; failed: () => number; close: () => Promise<void> }> {
+/** Loopback asset server with range support: the first `failFirst` requests answer 503; `missing` paths 404; `corrupt` paths have a broken header. */
+export async function startAssetServer(opts: { failFirst?: number; missing?: (p: string) => boolean; corrupt?: (p: string) => boolean } = {}): Promise<{ url: string; requests: string[]; failed: () => number; close: () => Promise<void> }> {
   const requests: string[] = [];
   let failed = 0;
   const server = http.createServer(async (req, res) => {
@@ -171,6 +178,8 @@ export async function startAssetServer(opts: { failFirst?: number; missing?: (p:
       res.writeHead(404).end('not found');
       return;
     }
+    // corrupt: same size, TIFF header overwritten (what a broken upload or bit rot looks like)
+    if (opts.corrupt?.(p)) buf = Buffer.concat([Buffer.alloc(16, 0x58), buf.subarray(16)]);
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (m) {
       const start = Number(m[1]);

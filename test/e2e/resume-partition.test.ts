@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openCorpus } from '../../src/shard/reader.js';
 import { bandMoments } from '../../src/shard/stats.js';
-import { corpusFiles, cli, demoEntries, hasTmpShard, journalLines, killWhen, startStacServer, tempDir, tileDigests, writePipeline, type StacTestServer } from './helpers.js';
+import { cleanupTempDirs, corpusFiles, cli, demoEntries, hasTmpShard, journalLines, killWhen, startStacServer, tempDir, tileDigests, writePipeline, type StacTestServer } from './helpers.js';
 
 let stac: StacTestServer;
 let pipeline: string;
@@ -22,7 +22,10 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
   refFiles = corpusFiles(path.join(ref, 'corpus'));
 }, 60_000);
-afterAll(async () => stac?.close());
+afterAll(async () => {
+  await stac?.close();
+  cleanupTempDirs();
+});
 
 describe('terrafm run resumes after SIGKILL with the same corpus', () => {
   it('the reference run has several shards and validates', async () => {
@@ -46,6 +49,9 @@ describe('terrafm run resumes after SIGKILL with the same corpus', () => {
     it(`killed ${when}`, async () => {
       const runDir = path.join(tempDir('kill'), 'run');
       await killWhen(['run', pipeline, '--out', runDir], marker(runDir));
+      // the kill really interrupted the stage in question
+      if (when === 'during discovery') expect(existsSync(path.join(runDir, 'scenes.parquet'))).toBe(false);
+      else expect(existsSync(path.join(runDir, 'corpus', 'manifest.json'))).toBe(false);
       const r = await cli(['run', pipeline, '--out', runDir]);
       expect(r.code, r.stderr).toBe(0);
       expect(corpusFiles(path.join(runDir, 'corpus'))).toEqual(refFiles);
@@ -73,7 +79,7 @@ describe('partitioned runs merged equal one run', () => {
     // every partition did some of the work, none all of it
     const counts = parts.map((p) => openCorpus(path.join(p, 'corpus')).manifest.tiles);
     const merged = path.join(dir, 'merged');
-    const m = await cli(['merge', merged, parts.join(',')]);
+    const m = await cli(['merge', merged, ...parts]);
     expect(m.code, m.stderr).toBe(0);
     const v = await cli(['validate', merged]);
     expect(v.code, v.stderr).toBe(0);
@@ -100,6 +106,26 @@ describe('partitioned runs merged equal one run', () => {
       });
     }
     expect(existsSync(path.join(merged, 'merge.json'))).toBe(true);
+  }, 90_000);
+
+  it('with sampling: partitions given the sample drawn once (--sample-from) merge to the sampled single run', async () => {
+    const dir = tempDir('psample');
+    const sampled = writePipeline(dir, { stacUrl: stac.url, extra: 'sampling: { policy: inverse-frequency, alpha: 1, count: 5, seed: 7, landcover: { resolution_m: 20 } }\n' });
+    const single = path.join(dir, 'single');
+    const r = await cli(['run', sampled, '--out', single]);
+    expect(r.code, r.stderr).toBe(0);
+    const table = path.join(single, 'sample', 'sample.parquet');
+    const parts = [0, 1, 2].map((i) => path.join(dir, `p${i}`));
+    const runs = await Promise.all(parts.map((p, i) => cli(['run', sampled, '--out', p, '--partition', `${i}/3`, '--sample-from', table])));
+    for (const x of runs) expect(x.code, x.stderr).toBe(0);
+    expect(runs[0].stderr).toContain(`sample: using the sample drawn in ${table}`);
+    const merged = path.join(dir, 'merged');
+    expect((await cli(['merge', merged, '--input', parts[0], '--input', parts[1], '--input', parts[2]])).code).toBe(0);
+    const want = await tileDigests(path.join(single, 'corpus'));
+    const got = await tileDigests(merged);
+    expect(want.size).toBe(5);
+    expect([...got.entries()].sort()).toEqual([...want.entries()].sort());
+    expect((await cli(['validate', merged])).code).toBe(0);
   }, 90_000);
 
   it('a partitioned run of a pipeline with sampling needs --sample-from (exit 2)', async () => {

@@ -11,6 +11,9 @@ import { parsePipeline } from '../../src/config/load.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { Stage } from '../../src/pipeline/stage.js';
 import { canonicalJson, chainFingerprints, readMarker } from '../../src/pipeline/state.js';
+import { lockRunDir } from '../../src/pipeline/lock.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { appendJournal, journalShard, parseJournal, resetJournal } from '../../src/shard/journal.js';
 import { mergeCorpora } from '../../src/shard/merge.js';
 import { prepareResume } from '../../src/shard/resume.js';
@@ -92,6 +95,30 @@ describe('runner skips finished stages and redoes changed ones', () => {
     await expect(runPipeline({ config: { ...base, output: { dir: p } }, registry: reg, stages: ['train'], partition: { index: 1, count: 2 } })).rejects.toThrow(
       '--partition 1/2: stage train needs the whole corpus; run it after terrafm merge, without --partition',
     );
+  });
+});
+
+describe('run directory lock', () => {
+  it('refuses a directory locked by a live process and takes over a lock whose process is gone', async () => {
+    const dir = temp('lock');
+    const release = lockRunDir(dir);
+    const lockFile = join(dir, 'state', 'run.lock');
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toEqual({ pid: process.pid, host: hostname() });
+    release();
+    expect(existsSync(lockFile)).toBe(false);
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      writeFileSync(lockFile, JSON.stringify({ pid: sleeper.pid, host: hostname() }));
+      expect(() => lockRunDir(dir)).toThrow(`run directory ${dir} is in use by process ${sleeper.pid} on ${hostname()} (${lockFile}); expected one terrafm run per run directory`);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    await new Promise((r) => sleeper.on('close', r));
+    const gone = spawnSync('true').pid; // exited: its pid is free
+    writeFileSync(lockFile, JSON.stringify({ pid: gone, host: hostname() }));
+    lockRunDir(dir)();
+    writeFileSync(lockFile, JSON.stringify({ pid: 1, host: 'another-host' }));
+    expect(() => lockRunDir(dir)).toThrow(/is in use by process 1 on another-host/);
   });
 });
 

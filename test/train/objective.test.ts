@@ -6,6 +6,7 @@ import {
   classWeights,
   combinedCentre,
   dinoLoss,
+  koleoLoss,
   lossWeights,
   teacherTargets,
   tileClassWeights,
@@ -107,5 +108,37 @@ describe('DINO loss', () => {
     const s = [tf.tensor2d([[0, 0], [0, 0]]), tf.tensor2d([[0, 0], [0, Math.log(3)]])];
     const loss = dinoLoss(q, s, 1, tf.tensor1d([0.25, 0.75])).dataSync()[0];
     expect(loss).toBeCloseTo(0.25 * Math.log(2) + 0.75 * Math.log(4), 5);
+  });
+});
+
+describe('KoLeo regulariser', () => {
+  it('is -mean log of each row\'s distance to its nearest other row on the unit sphere', () => {
+    // Rows (1,0), (0,1), (1,1)/sqrt2 after normalising: the nearest neighbour of each is at
+    // distance |(1,0) - (0.7071, 0.7071)| = sqrt(2 - sqrt2) = 0.765367 (the tie for row 3 is the
+    // same distance either way), so L = -log(0.765367) = 0.267414.
+    const x = tf.tensor2d([3, 0, 0, 2, 5, 5], [3, 2]);
+    const l = koleoLoss(x);
+    expect(l.dataSync()[0]).toBeCloseTo(-Math.log(Math.sqrt(2 - Math.SQRT2)), 5);
+    tf.dispose([x, l]);
+  });
+
+  it('uses the nearest row, not the mean distance', () => {
+    // (1,0), (0.8,0.6), (-1,0): nearest of row 1 is row 2 (d^2 = 0.04 + 0.36 = 0.4), of row 2 row 1,
+    // of row 3 row 2 (d^2 = 3.24 + 0.36 = 3.6).
+    const x = tf.tensor2d([1, 0, 0.8, 0.6, -1, 0], [3, 2]);
+    const l = koleoLoss(x);
+    const want = -(2 * Math.log(Math.sqrt(0.4)) + Math.log(Math.sqrt(3.6))) / 3;
+    expect(l.dataSync()[0]).toBeCloseTo(want, 5);
+    tf.dispose([x, l]);
+  });
+
+  it('its gradient pushes the two closest rows apart', () => {
+    const x = tf.variable(tf.tensor2d([1, 0, 0.8, 0.6, -1, 0], [3, 2]));
+    const g = tf.grad((v: tf.Tensor) => koleoLoss(v as tf.Tensor2D))(x);
+    const gv = g.dataSync();
+    // Descending the loss moves row 1 away from row 2 (its y goes down) and row 2 away from row 1 (its y goes up).
+    expect(-gv[1]).toBeLessThan(0);
+    expect(-gv[3]).toBeGreaterThan(0);
+    tf.dispose([x, g]);
   });
 });

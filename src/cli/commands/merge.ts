@@ -23,7 +23,7 @@ export const mergeCommand = defineCommand<MergeCommandOptions>({
   summary: 'Combine the corpora of partitioned runs (terrafm run --partition i/N) into one corpus.',
   positionals: [
     { name: 'out', description: 'Directory of the merged corpus (manifest.json, stats.json, shards, tile-failures.jsonl).', required: true },
-    { name: 'partition-dirs', description: 'Run directories (or their corpus/ directories) of the partitions, comma-separated; more with --input.' },
+    { name: 'partition-dir', description: 'Run directories (or their corpus/ directories) of the partitions; also comma-separated, or with --input.', variadic: true },
   ],
   options: {
     input: { type: 'string', multiple: true, valueName: '<dir>', description: 'One more partition directory.' },
@@ -34,10 +34,10 @@ export const mergeCommand = defineCommand<MergeCommandOptions>({
       description: 'Write manifest.json, stats.json and merge-plan.tsv (source path, new name) but leave the shards where they are (object storage: copy them server-side from the plan).',
     },
   },
-  examples: ['terrafm merge runs/all runs/p0,runs/p1,runs/p2', 'terrafm merge /data/corpus --input /data/p0 --input /data/p1'],
+  examples: ['terrafm merge runs/all runs/p0 runs/p1 runs/p2', 'terrafm merge /data/corpus --input /data/p0 --input /data/p1'],
   parse: (values, positionals) => {
     const inputs = inputsOf(values, positionals);
-    if (inputs.length === 0) throw new UsageError('terrafm merge: no partition directories; expected <out> <dir,dir,...> or --input <dir>');
+    if (inputs.length === 0) throw new UsageError('terrafm merge: no partition directories; expected <out> <dir>... or --input <dir>');
     return { out: positionals[0], inputs, move: values.move === true, overwrite: values.overwrite === true, planOnly: values['plan-only'] === true };
   },
   async run(opts, io) {

@@ -66,6 +66,8 @@ export interface TrainConfig {
     /** Exponent alpha of the inverse class frequency f_c^-alpha. Default 1. */
     classPower: number;
   };
+  /** Weight of the KoLeo regulariser on the student's global-view CLS features (DINOv2 uses 0.1): spreads tiles apart, keeping kNN neighbourhoods. Default 0 (off). */
+  koleoWeight: number;
   /** Clip gradients to this global L2 norm; 0 disables. Default 3. */
   clipGrad: number;
   /** Write a checkpoint every N steps (and on SIGINT and at the end). Default 50. */
@@ -96,6 +98,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   crops: { globalSize: 64, globalCount: 2, globalScale: [0.4, 1], localSize: 32, localCount: 4, localScale: [0.05, 0.4] },
   views: { modalities: [...MODALITIES], fuseFirstGlobal: true, distinctGlobal: false },
   centering: { mode: 'dual', lambda: 0.5, momentum: 0.9, classPower: 1 },
+  koleoWeight: 0,
   clipGrad: 3,
   checkpointEvery: 50,
   backend: 'auto',
@@ -127,6 +130,7 @@ export interface RawTrain {
   };
   views?: { modalities?: Modality[]; fuse_first_global?: boolean; distinct_global?: boolean };
   centering?: { mode?: 'dino' | 'dual'; lambda?: number; momentum?: number; class_power?: number };
+  koleo_weight?: number;
   clip_grad?: number;
   checkpoint_every?: number;
   backend?: TrainBackend;
@@ -191,6 +195,7 @@ export const trainSchema: JsonSchema = strictObject(
       },
       { description: 'Teacher centering.' },
     ),
+    koleo_weight: num('Weight of the KoLeo regulariser on student CLS features (DINOv2: 0.1). Default 0 (off).', { minimum: 0 }),
     clip_grad: num('Global gradient-norm clip, 0 = off. Default 3.', { minimum: 0 }),
     checkpoint_every: int('Checkpoint every N steps. Default 50.'),
     backend: { enum: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'], description: 'tfjs backend. Default auto.' },
@@ -240,6 +245,7 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
       momentum: r.centering?.momentum ?? d.centering.momentum,
       classPower: r.centering?.class_power ?? d.centering.classPower,
     },
+    koleoWeight: r.koleo_weight ?? d.koleoWeight,
     clipGrad: r.clip_grad ?? d.clipGrad,
     checkpointEvery: r.checkpoint_every ?? d.checkpointEvery,
     backend: r.backend ?? d.backend,
