@@ -14,6 +14,7 @@ import { ensureDemoWorld, DEFAULT_DEMO_DIR } from '../../src/demo/ensure.js';
 import { loadStaticCatalog, type CatalogEntry } from '../../src/discover/stac/static-catalog.js';
 import { iterateTiles } from '../../src/shard/reader.js';
 import { startStacServer, type StacTestServer } from '../support/stac-server.js';
+import { sendFileBytes } from '../support/range-response.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(repoRoot, 'bin', 'terrafm.mjs');
@@ -180,16 +181,7 @@ export async function startAssetServer(opts: { failFirst?: number; missing?: (p:
     }
     // corrupt: same size, TIFF header overwritten (what a broken upload or bit rot looks like)
     if (opts.corrupt?.(p)) buf = Buffer.concat([Buffer.alloc(16, 0x58), buf.subarray(16)]);
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    if (m) {
-      const start = Number(m[1]);
-      const end = m[2] ? Math.min(Number(m[2]), buf.length - 1) : buf.length - 1;
-      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${buf.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' });
-      res.end(req.method === 'HEAD' ? undefined : buf.subarray(start, end + 1));
-    } else {
-      res.writeHead(200, { 'Content-Length': buf.length, 'Accept-Ranges': 'bytes' });
-      res.end(req.method === 'HEAD' ? undefined : buf);
-    }
+    sendFileBytes(req, res, buf);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {

@@ -12,6 +12,7 @@ import { planTiles, type TileSourceInput } from '../../src/tile/plan.js';
 import { tileAll } from '../../src/tile/run.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { S2_DIR, cell, gdalTranslate, scene, tempDir } from './helpers.js';
+import { sendFileBytes } from '../support/range-response.js';
 
 let dir: string;
 let server: http.Server;
@@ -52,16 +53,7 @@ beforeAll(async () => {
       res.writeHead(404).end('not found');
       return;
     }
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    if (m) {
-      const start = Number(m[1]);
-      const end = m[2] ? Math.min(Number(m[2]), buf.length - 1) : buf.length - 1;
-      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${buf.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' });
-      res.end(req.method === 'HEAD' ? undefined : buf.subarray(start, end + 1));
-    } else {
-      res.writeHead(200, { 'Content-Length': buf.length, 'Accept-Ranges': 'bytes' });
-      res.end(req.method === 'HEAD' ? undefined : buf);
-    }
+    sendFileBytes(req, res, buf);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
