@@ -82,6 +82,7 @@ export class Logger {
       tick: (n = 1, extra) => {
         count += n;
         if (extra !== undefined) extraText = extra;
+        if (this.level > LEVELS.info) return; // --quiet: no progress output
         const { elapsed, rate, eta } = render();
         const share = total > 0 ? count / total : 0;
         if (this.isTTY) {

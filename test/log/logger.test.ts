@@ -53,6 +53,17 @@ describe('logger', () => {
     expect(b).toMatchObject({ level: 'info', msg: 'progress', stage: 'tile', done: 1, total: 1 });
   });
 
+  it('prints no progress with --quiet (level warn)', () => {
+    const out = sink(false);
+    const log = new Logger({ stream: out.s, level: 'warn' });
+    const p = log.progress('tile', 2);
+    p.tick();
+    p.tick();
+    p.done();
+    log.warn('kept');
+    expect(out.text()).toBe('warn: kept\n');
+  });
+
   it('formats durations', () => {
     expect(fmtSeconds(3.25)).toBe('3.3s');
     expect(fmtSeconds(125)).toBe('2m05s');
