@@ -13,6 +13,7 @@ import gdal from 'gdal-async';
 import { StageError } from '../errors.js';
 import { generateWorld, STAMP_FILE, type DemoStamp, type GenerateOptions } from './generate.js';
 import { DEMO_COLLECTIONS, DEMO_GENERATOR_VERSION, DEMO_PLACES, DEMO_SEED, type DemoPlace } from './world.js';
+import { processAlive } from '../process-alive.js';
 
 /** Repository root (src/demo/ -> ../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -104,14 +105,6 @@ export async function ensureDemoWorld(dir: string = DEFAULT_DEMO_DIR, opts: Ensu
 const LOCK_WAIT_MS = 15 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Take `<target>.lock` (holding our pid). If another live process holds it, wait until it releases it
@@ -136,7 +129,7 @@ async function acquireLock(target: string, opts: EnsureOptions): Promise<'held' 
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return 'free';
     }
     const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (Number.isFinite(holder) && !alive(holder)) {
+    if (Number.isFinite(holder) && !processAlive(holder)) {
       await unlink(path).catch(() => {});
       continue;
     }

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { stateDir } from './state.js';
+import { processAlive } from '../process-alive.js';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -15,14 +16,6 @@ interface LockInfo {
   host: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Takes the run directory's lock; returns the function that releases it. */
 export function lockRunDir(runDir: string): () => void {
@@ -44,7 +37,7 @@ export function lockRunDir(runDir: string): () => void {
     } catch {
       held = undefined; // torn write by a process killed while taking the lock: stale
     }
-    if (held && (held.host !== me.host || alive(held.pid)) && !(held.host === me.host && held.pid === me.pid)) {
+    if (held && (held.host !== me.host || processAlive(held.pid)) && !(held.host === me.host && held.pid === me.pid)) {
       throw new UsageError(
         `run directory ${runDir} is in use by process ${held.pid} on ${held.host} (${path}); expected one terrafm run per run directory: wait for it, or delete the lock file if that process is gone`,
       );

@@ -19,18 +19,11 @@ export interface JournalHeader {
   key: string;
 }
 
-export interface JournalShard {
+/** A finished shard as journalled: its manifest entry (stats as JSON) plus what a resume needs. */
+export interface JournalShard extends Omit<ShardEntry, 'stats'> {
   kind: 'shard';
   /** 0-based position of the shard in the corpus. */
   seq: number;
-  file: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-  tileIdMin: string;
-  tileIdMax: string;
-  rowGroups: number;
-  payloadBytes: number;
   stats: StatsJson;
   /** Corpus layout when the shard closed (it grows as modalities first appear). */
   layout: LayoutJson;
@@ -42,36 +35,12 @@ export interface JournalShard {
 export type JournalLine = JournalHeader | JournalShard;
 
 export function journalShard(seq: number, e: ShardEntry, layout: CorpusLayout, tileIds: string[], progress: unknown): JournalShard {
-  return {
-    kind: 'shard',
-    seq,
-    file: e.file,
-    rows: e.rows,
-    bytes: e.bytes,
-    sha256: e.sha256,
-    tileIdMin: e.tileIdMin,
-    tileIdMax: e.tileIdMax,
-    rowGroups: e.rowGroups,
-    payloadBytes: e.payloadBytes,
-    stats: statsToJson(e.stats),
-    layout: layoutToJson(layout),
-    tileIds,
-    progress,
-  };
+  return { kind: 'shard', seq, ...e, stats: statsToJson(e.stats), layout: layoutToJson(layout), tileIds, progress };
 }
 
 export function shardEntryOf(j: JournalShard, where: string): ShardEntry {
-  return {
-    file: j.file,
-    rows: j.rows,
-    bytes: j.bytes,
-    sha256: j.sha256,
-    tileIdMin: j.tileIdMin,
-    tileIdMax: j.tileIdMax,
-    rowGroups: j.rowGroups,
-    payloadBytes: j.payloadBytes,
-    stats: statsFromJson(j.stats, where),
-  };
+  const { file, rows, bytes, sha256, tileIdMin, tileIdMax, rowGroups, payloadBytes } = j;
+  return { file, rows, bytes, sha256, tileIdMin, tileIdMax, rowGroups, payloadBytes, stats: statsFromJson(j.stats, where) };
 }
 
 export function layoutOf(j: JournalShard, where: string): CorpusLayout {
