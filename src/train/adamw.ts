@@ -31,8 +31,11 @@ export class AdamW {
     }
   }
 
-  /** Applies one update with the given (already clipped) gradients. */
-  step(grads: Map<string, tf.Tensor>, lr: number, wd: number): void {
+  /**
+   * Applies one update with the given (already clipped) gradients. `lrScale` multiplies lr per
+   * parameter (0 freezes it: its moments still accumulate, so unfreezing needs no new warm-up).
+   */
+  step(grads: Map<string, tf.Tensor>, lr: number, wd: number, lrScale?: (name: string) => number): void {
     this.t += 1;
     const { beta1: b1, beta2: b2, eps } = this.o;
     const bc1 = 1 - Math.pow(b1, this.t);
@@ -40,6 +43,7 @@ export class AdamW {
     for (const [k, p] of this.vars) {
       const g = grads.get(k);
       if (!g) continue;
+      const plr = lr * (lrScale ? lrScale(k) : 1);
       tf.tidy(() => {
         const m = this.m.get(k)!;
         const v = this.v.get(k)!;
@@ -47,9 +51,10 @@ export class AdamW {
         const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
         m.assign(mNew);
         v.assign(vNew);
-        const base = this.decay.has(k) && wd > 0 ? tf.mul(p, 1 - lr * wd) : p;
+        if (plr === 0) return;
+        const base = this.decay.has(k) && wd > 0 ? tf.mul(p, 1 - plr * wd) : p;
         const upd = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), eps));
-        p.assign(tf.sub(base, tf.mul(upd, lr)));
+        p.assign(tf.sub(base, tf.mul(upd, plr)));
       });
     }
   }

@@ -28,6 +28,28 @@ export function randomBox(rng: Rng, scale: [number, number], flips: boolean): Cr
   };
 }
 
+/**
+ * Photometric change of one modality in one view, per model channel: raw pixel v becomes
+ * `v * gain[c]`, and `offset[c]` (in band std) is added after normalising.
+ */
+export interface Photometric {
+  gain: Float32Array;
+  offset: Float32Array;
+}
+
+/** Draws a view's photometric change for C channels; null when every amount is 0 (no RNG draws). */
+export function randomPhotometric(rng: Rng, channels: number, a: { brightness: number; bandGain: number; offset: number }): Photometric | null {
+  if (a.brightness === 0 && a.bandGain === 0 && a.offset === 0) return null;
+  const bright = 1 + rng.uniform(-a.brightness, a.brightness);
+  const gain = new Float32Array(channels);
+  const offset = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    gain[c] = bright * (1 + rng.uniform(-a.bandGain, a.bandGain));
+    offset[c] = rng.uniform(-a.offset, a.offset);
+  }
+  return { gain, offset };
+}
+
 /** The whole tile, no flips (evaluation and embedding). */
 export const FULL_BOX: CropBox = { x0: 0, y0: 0, side: 1, flipH: false, flipV: false };
 
@@ -44,6 +66,7 @@ export function cropPatches(
   patch: number,
   out: Float32Array,
   offset: number,
+  photo: Photometric | null = null,
 ): void {
   const [C0, H, W] = t.shape;
   const chans = channelIndices(m, C0, t.bands);
@@ -78,10 +101,13 @@ export function cropPatches(
     const c = chans[ci];
     const mean = stats.mean[statIdx[ci]];
     const std = stats.std[statIdx[ci]] || 1;
+    const gain = photo ? photo.gain[ci] : 1;
+    const shift = photo ? photo.offset[ci] : 0;
     const base = c * H * W;
+    // Nodata stays at the band mean (0), unshifted: the augmentation changes only real pixels.
     const val = (idx: number) => {
       const v = data[base + idx];
-      return (nanNodata ? Number.isNaN(v) : v === nodata) || !Number.isFinite(v) ? 0 : (v - mean) / std;
+      return (nanNodata ? Number.isNaN(v) : v === nodata) || !Number.isFinite(v) ? 0 : (v * gain - mean) / std + shift;
     };
     for (let oy = 0; oy < outSize; oy++) {
       const r0 = yi0[oy] * W, r1 = yi1[oy] * W, wy = yw[oy];

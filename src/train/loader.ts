@@ -6,7 +6,7 @@
 import { MODALITIES, type Modality } from '../model/types.js';
 import type { TrainConfig } from '../config/sections/train.js';
 import { TrainError } from '../errors.js';
-import { cropPatches, randomBox } from './crops.js';
+import { cropPatches, randomBox, randomPhotometric } from './crops.js';
 import { deriveSeed, Rng, type RngState } from './rng.js';
 import { channelIndices, type CorpusStats, type TileSource, type TrainTile } from './tiles.js';
 
@@ -171,7 +171,8 @@ export function buildBatch(cfg: TrainConfig, patch: number, stats: CorpusStats, 
       const box = randomBox(rng, v.kind === 'global' ? cfg.crops.globalScale : cfg.crops.localScale, true);
       for (const m of v.modalities) {
         const per = v.grid * v.grid * patchWidth(m, patch);
-        cropPatches(m, tiles[b].modalities[m]!, stats.modalities[m], box, v.size, patch, v.patches[m]!, b * per);
+        const photo = randomPhotometric(rng, patchWidth(m, 1), cfg.augment);
+        cropPatches(m, tiles[b].modalities[m]!, stats.modalities[m], box, v.size, patch, v.patches[m]!, b * per, photo);
       }
     }
   }

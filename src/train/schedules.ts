@@ -18,3 +18,13 @@ export function teacherTemperature(step: number, warmupStart: number, final: num
   if (step >= warmupSteps || warmupSteps === 0) return final;
   return warmupStart + ((final - warmupStart) * step) / warmupSteps;
 }
+
+/**
+ * Learning-rate factor of the encoder (everything but the projection head) at step s: 0 for the
+ * first `backbone.freeze_steps` steps, then `backbone.lr_scale`. A random head sends the encoder
+ * gradients that mostly undo its initial features; training the head first (and the encoder
+ * slower) is the linear-probe-then-fine-tune remedy (Kumar et al., 2022).
+ */
+export function backboneLrScale(s: number, cfg: { backbone: { freezeSteps: number; lrScale: number } }): number {
+  return s < cfg.backbone.freezeSteps ? 0 : cfg.backbone.lrScale;
+}

@@ -25,7 +25,7 @@ import {
   type CentreState,
 } from './objective.js';
 import { createVariables, disposeVars, initParamValues, readValues, type ParamValues, type ParamVars } from './params.js';
-import { cosine, teacherTemperature, warmupCosine } from './schedules.js';
+import { backboneLrScale, cosine, teacherTemperature, warmupCosine } from './schedules.js';
 import { encoderParamSpecs, ENCODER_SHAPES, headParamSpecs, type EncoderShape, type ParamSpec } from './sizes.js';
 import type { CorpusStats } from './tiles.js';
 
@@ -142,7 +142,7 @@ export class TrainerState {
     const factor = clipFactor(gradNorm, cfg.clipGrad);
     const byName = new Map<string, tf.Tensor>();
     for (const [vn, g] of Object.entries(grads)) byName.set(nameOf.get(vn)!, factor < 1 ? tf.mul(g, factor) : g);
-    this.adam.step(byName, lr, wd);
+    this.adam.step(byName, lr, wd, (name) => (name.startsWith('head.') ? 1 : backboneLrScale(s, cfg)));
     if (factor < 1) tf.dispose([...byName.values()]);
     tf.tidy(() => {
       for (const [k, t] of this.teacher) t.assign(tf.add(tf.mul(t, mom), tf.mul(this.student.get(k)!, 1 - mom)));

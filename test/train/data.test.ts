@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseTrain } from '../../src/config/sections/train.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
-import { cropPatches, FULL_BOX } from '../../src/train/crops.js';
+import { cropPatches, FULL_BOX, randomPhotometric } from '../../src/train/crops.js';
 import { BatchLoader, planViews, ShuffleStream } from '../../src/train/loader.js';
 import { Rng } from '../../src/train/rng.js';
 import { bicubicMatrix1d, bicubicMatrix2d } from '../../src/train/posembed.js';
@@ -54,6 +54,33 @@ describe('crops', () => {
     const out = new Float32Array(32);
     cropPatches('s1', tile().modalities.s1!, stats, { ...FULL_BOX, flipH: true }, 4, 2, out, 0);
     expect(out[0]).toBe(3 / 2); // output x 0 reads input x 3
+  });
+
+  it('applies a photometric change to real pixels only: (v * gain - mean) / std + offset', () => {
+    const out = new Float32Array(32);
+    const photo = { gain: Float32Array.from([1.5, 0.5]), offset: Float32Array.from([0.25, -1]) };
+    cropPatches('s1', tile().modalities.s1!, stats, FULL_BOX, 4, 2, out, 0, photo);
+    const at = (gy: number, gx: number, c: number, py: number, px: number) => out[(gy * 2 + gx) * 8 + c * 4 + py * 2 + px];
+    expect(at(1, 1, 0, 1, 1)).toBe((33 * 1.5 - 0) / 2 + 0.25);
+    expect(at(1, 0, 1, 0, 1)).toBe((121 * 0.5 - 100) / 4 - 1);
+    expect(at(0, 0, 0, 1, 1)).toBe(0); // nodata stays at the band mean
+  });
+
+  it('draws photometric changes within the configured amounts, and none when they are 0', () => {
+    const rng = new Rng(3);
+    const before = rng.state();
+    expect(randomPhotometric(rng, 12, { brightness: 0, bandGain: 0, offset: 0 })).toBeNull();
+    expect(rng.state()).toEqual(before); // off: the step's random stream is unchanged
+    for (let i = 0; i < 50; i++) {
+      const p = randomPhotometric(rng, 12, { brightness: 0.2, bandGain: 0.05, offset: 0.3 })!;
+      for (const g of p.gain) expect(g).toBeGreaterThanOrEqual(0.8 * 0.95), expect(g).toBeLessThanOrEqual(1.2 * 1.05);
+      for (const o of p.offset) expect(Math.abs(o)).toBeLessThanOrEqual(0.3);
+      // one brightness factor for the whole view: band ratios stay within the band-gain spread
+      expect(Math.max(...p.gain) / Math.min(...p.gain)).toBeLessThanOrEqual(1.05 / 0.95 + 1e-6);
+    }
+    const cfg = normaliseTrain({ augment: { brightness: 0.1, band_gain: 0.02 } });
+    expect(cfg.augment).toEqual({ brightness: 0.1, bandGain: 0.02, offset: 0 });
+    expect(normaliseTrain({}).augment).toEqual({ brightness: 0, bandGain: 0, offset: 0 });
   });
 
   it('drops B10 from 13-band L1C and rejects other band counts', () => {

@@ -46,6 +46,20 @@ export interface TrainConfig {
     /** Default [0.05, 0.4]. */
     localScale: [number, number];
   };
+  /**
+   * Photometric augmentation per view and tile (our multispectral counterpart of DINO's colour
+   * jitter): crops of one tile share its scene's illumination and haze, so without it the views can
+   * agree on those instead of on land cover. Values are applied to raw pixels before normalising:
+   * `v * brightness_factor * band_factor`, then `offset * band std` is added. All 0 = off (default).
+   */
+  augment: {
+    /** All bands of a view scaled by U(1 - b, 1 + b) (illumination, slope). Default 0. */
+    brightness: number;
+    /** Each band further scaled by U(1 - g, 1 + g) (calibration, atmosphere). Default 0. */
+    bandGain: number;
+    /** Each band shifted by U(-o, o) of its corpus std (haze, path radiance). Default 0. */
+    offset: number;
+  };
   /** Modalities as views: each view draws one of these modalities (those every tile of the batch has). */
   views: {
     /** Default all: s2_l2a, s2_l1c, s1. */
@@ -65,6 +79,13 @@ export interface TrainConfig {
     momentum: number;
     /** Exponent alpha of the inverse class frequency f_c^-alpha. Default 1. */
     classPower: number;
+  };
+  /** Encoder (backbone) learning rate relative to the projection head's. */
+  backbone: {
+    /** Steps at the start during which only the head learns (encoder frozen; the teacher still follows). Default 0. */
+    freezeSteps: number;
+    /** Encoder lr = lr x this after the frozen steps. Default 1. */
+    lrScale: number;
   };
   /** Weight of the KoLeo regulariser on the student's global-view CLS features (DINOv2 uses 0.1): spreads tiles apart, keeping kNN neighbourhoods. Default 0 (off). */
   koleoWeight: number;
@@ -96,8 +117,10 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   outDim: 1024,
   head: { hiddenDim: 256, bottleneckDim: 64 },
   crops: { globalSize: 64, globalCount: 2, globalScale: [0.4, 1], localSize: 32, localCount: 4, localScale: [0.05, 0.4] },
+  augment: { brightness: 0, bandGain: 0, offset: 0 },
   views: { modalities: [...MODALITIES], fuseFirstGlobal: true, distinctGlobal: false },
   centering: { mode: 'dual', lambda: 0.5, momentum: 0.9, classPower: 1 },
+  backbone: { freezeSteps: 0, lrScale: 1 },
   koleoWeight: 0,
   clipGrad: 3,
   checkpointEvery: 50,
@@ -128,8 +151,10 @@ export interface RawTrain {
     local_count?: number;
     local_scale?: [number, number];
   };
+  augment?: { brightness?: number; band_gain?: number; offset?: number };
   views?: { modalities?: Modality[]; fuse_first_global?: boolean; distinct_global?: boolean };
   centering?: { mode?: 'dino' | 'dual'; lambda?: number; momentum?: number; class_power?: number };
+  backbone?: { freeze_steps?: number; lr_scale?: number };
   koleo_weight?: number;
   clip_grad?: number;
   checkpoint_every?: number;
@@ -178,6 +203,14 @@ export const trainSchema: JsonSchema = strictObject(
       },
       { description: 'Multi-crop settings.' },
     ),
+    augment: strictObject(
+      {
+        brightness: num('All bands of a view scaled by U(1-b, 1+b). Default 0 (off).', { minimum: 0, maximum: 0.9 }),
+        band_gain: num('Each band further scaled by U(1-g, 1+g). Default 0 (off).', { minimum: 0, maximum: 0.9 }),
+        offset: num('Each band shifted by U(-o, o) of its corpus std. Default 0 (off).', { minimum: 0, maximum: 5 }),
+      },
+      { description: 'Photometric augmentation per view (multispectral colour jitter).' },
+    ),
     views: strictObject(
       {
         modalities: { type: 'array', items: { enum: [...MODALITIES] }, minItems: 1, uniqueItems: true, description: 'Modalities views draw from. Default all.' },
@@ -194,6 +227,13 @@ export const trainSchema: JsonSchema = strictObject(
         class_power: num('Exponent of the inverse class frequency. Default 1.', { minimum: 0, maximum: 4 }),
       },
       { description: 'Teacher centering.' },
+    ),
+    backbone: strictObject(
+      {
+        freeze_steps: int('Steps at the start in which only the projection head learns. Default 0.', 0),
+        lr_scale: num('Encoder lr relative to lr after the frozen steps. Default 1.', { minimum: 0, maximum: 1 }),
+      },
+      { description: 'Encoder learning rate relative to the head (head first, then the encoder).' },
     ),
     koleo_weight: num('Weight of the KoLeo regulariser on student CLS features (DINOv2: 0.1). Default 0 (off).', { minimum: 0 }),
     clip_grad: num('Global gradient-norm clip, 0 = off. Default 3.', { minimum: 0 }),
@@ -234,6 +274,11 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
       localCount: r.crops?.local_count ?? d.crops.localCount,
       localScale: r.crops?.local_scale ?? d.crops.localScale,
     },
+    augment: {
+      brightness: r.augment?.brightness ?? d.augment.brightness,
+      bandGain: r.augment?.band_gain ?? d.augment.bandGain,
+      offset: r.augment?.offset ?? d.augment.offset,
+    },
     views: {
       modalities: r.views?.modalities ?? [...d.views.modalities],
       fuseFirstGlobal: r.views?.fuse_first_global ?? d.views.fuseFirstGlobal,
@@ -245,6 +290,7 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
       momentum: r.centering?.momentum ?? d.centering.momentum,
       classPower: r.centering?.class_power ?? d.centering.classPower,
     },
+    backbone: { freezeSteps: r.backbone?.freeze_steps ?? d.backbone.freezeSteps, lrScale: r.backbone?.lr_scale ?? d.backbone.lrScale },
     koleoWeight: r.koleo_weight ?? d.koleoWeight,
     clipGrad: r.clip_grad ?? d.clipGrad,
     checkpointEvery: r.checkpoint_every ?? d.checkpointEvery,
