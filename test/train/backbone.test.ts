@@ -8,23 +8,11 @@ import { CHECKPOINT_FILE, trainWith, type CheckpointMeta } from '../../src/train
 import { initParamValues } from '../../src/train/params.js';
 import { memoryTileSource } from '../../src/train/tiles.js';
 import { trainSpecs } from '../../src/train/trainer.js';
-import { synthStats, synthTiles } from './synthetic.js';
+import { synthStats, synthTiles, tinyTestTrain } from './synthetic.js';
 
 // backbone.freeze_steps: during those steps only the projection head moves; the student encoder
 // keeps its initial values exactly (the teacher follows the student, so it keeps them up to rounding).
-const RAW: RawTrain = {
-  size: 'tiny',
-  steps: 3,
-  batch_size: 3,
-  out_dim: 32,
-  head: { hidden_dim: 16, bottleneck_dim: 8 },
-  crops: { global_size: 16, local_size: 8, local_count: 1 },
-  warmup_steps: 1,
-  shuffle_buffer: 3,
-  backend: 'cpu',
-  seed: 4,
-  checkpoint_every: 100,
-};
+const RAW: RawTrain = tinyTestTrain({ steps: 3, seed: 4 });
 const tiles = synthTiles({ count: 4, size: 24, seed: 1 });
 const stats = synthStats(tiles);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'terrafm-backbone-'));

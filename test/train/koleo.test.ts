@@ -6,24 +6,12 @@ import { normaliseTrain, TRAIN_DEFAULTS, type RawTrain } from '../../src/config/
 import { readCheckpoint } from '../../src/train/checkpoint.js';
 import { CHECKPOINT_FILE, trainWith, type CheckpointMeta } from '../../src/train/loop.js';
 import { memoryTileSource } from '../../src/train/tiles.js';
-import { synthStats, synthTiles } from './synthetic.js';
+import { synthStats, synthTiles, tinyTestTrain } from './synthetic.js';
 
 // The KoLeo term enters the training loss as koleo_weight * KoLeo(student global CLS): the first
 // step (lr 0 in warm-up, so identical weights and batches) must differ from the plain DINO loss by
 // an amount linear in the weight.
-const RAW: RawTrain = {
-  size: 'tiny',
-  steps: 2,
-  batch_size: 3,
-  out_dim: 32,
-  head: { hidden_dim: 16, bottleneck_dim: 8 },
-  crops: { global_size: 16, local_size: 8, local_count: 1 },
-  warmup_steps: 1,
-  shuffle_buffer: 3,
-  backend: 'cpu',
-  seed: 5,
-  checkpoint_every: 100,
-};
+const RAW: RawTrain = tinyTestTrain({ steps: 2, seed: 5 });
 const tiles = synthTiles({ count: 4, size: 24, seed: 2 });
 const stats = synthStats(tiles);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'terrafm-koleo-'));
