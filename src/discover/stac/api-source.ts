@@ -2,13 +2,14 @@
 
 import type { SceneItem } from '../../model/types.js';
 import { StacError } from '../../errors.js';
-import { HttpClient } from '../../net/http.js';
+import type { HttpClient } from '../../net/http.js';
 import { evaluateCql2 } from './cql2.js';
 import { fetchJson } from './fetch-json.js';
 import { fetchPages, type Page, type PageRequest } from './paging.js';
 import { parseItem } from './parse-item.js';
 import { PcSigner } from './pc-sas.js';
 import { PROVIDERS } from './providers.js';
+import { sourceHttpClient } from './source-http.js';
 import { firstPageRequest, searchBody } from './search-body.js';
 import { compileSearch } from './search-match.js';
 import type { SearchRequest, StacSource, StacSourceOptions, StacStats } from './types.js';
@@ -29,20 +30,7 @@ export class StacApiSource implements StacSource {
     this.root = root.replace(/\/+$/, '');
     const headers: Record<string, string> = {};
     if (opts.subscriptionKey && opts.provider === 'planetary-computer') headers['Ocp-Apim-Subscription-Key'] = opts.subscriptionKey;
-    this.http = new HttpClient({
-      fetchImpl: opts.fetchImpl,
-      concurrency: opts.concurrency,
-      timeoutMs: opts.timeoutMs,
-      retries: opts.retries,
-      backoffBaseMs: opts.backoffBaseMs,
-      backoffMaxMs: opts.backoffMaxMs,
-      maxRetryAfterMs: opts.maxRetryAfterMs,
-      cacheDir: opts.cacheDir,
-      headers,
-      sleep: opts.sleep,
-      now: opts.now,
-      onRetry: opts.onRetry,
-    });
+    this.http = sourceHttpClient(opts, headers);
     if (PROVIDERS[opts.provider].signsAssets) {
       this.signer = new PcSigner(this.http, { tokenUrl: opts.tokenUrl, subscriptionKey: opts.subscriptionKey, now: opts.now });
     }

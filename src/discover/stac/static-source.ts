@@ -2,12 +2,13 @@
 // search filters it with the same matching rules as the loopback STAC API server.
 
 import type { SceneItem } from '../../model/types.js';
-import { HttpClient } from '../../net/http.js';
+import type { HttpClient } from '../../net/http.js';
 import { StacError } from '../../errors.js';
 import { fetchJson } from './fetch-json.js';
 import { parseItem } from './parse-item.js';
 import { loadStaticCatalog, readLocalJson, type CatalogEntry } from './static-catalog.js';
 import { compileSearch, matchesSearch } from './search-match.js';
+import { sourceHttpClient } from './source-http.js';
 import type { SearchRequest, StacSource, StacSourceOptions, StacStats } from './types.js';
 
 export class StaticStacSource implements StacSource {
@@ -16,16 +17,7 @@ export class StaticStacSource implements StacSource {
   private readonly http: HttpClient;
 
   constructor(private readonly opts: StacSourceOptions & { catalog: string }) {
-    this.http = new HttpClient({
-      fetchImpl: opts.fetchImpl,
-      concurrency: opts.concurrency,
-      timeoutMs: opts.timeoutMs,
-      retries: opts.retries,
-      backoffBaseMs: opts.backoffBaseMs,
-      cacheDir: opts.cacheDir,
-      sleep: opts.sleep,
-      now: opts.now,
-    });
+    this.http = sourceHttpClient(opts);
   }
 
   get stats(): StacStats {

@@ -174,3 +174,37 @@ describe('loops in disguise', () => {
     }
   });
 });
+
+describe('a static catalog read over HTTP', () => {
+  it('retries with the same settings as an API source: Retry-After capped, onRetry called', async () => {
+    const catalogJson = JSON.stringify({ type: 'Catalog', stac_version: '1.0.0', id: 'empty', description: 'no children', links: [] });
+    let calls = 0;
+    const fetchImpl: FetchLike = async () => {
+      calls++;
+      const first = calls === 1;
+      return {
+        status: first ? 429 : 200,
+        headers: { get: (h: string) => (first && h.toLowerCase() === 'retry-after' ? '3600' : null) },
+        text: async () => (first ? 'slow down' : catalogJson),
+      };
+    };
+    const waits: number[] = [];
+    const retries: { attempt: number; delayMs: number }[] = [];
+    const src = openStacSource({
+      provider: 'static',
+      catalog: 'https://example.test/catalog.json',
+      fetchImpl,
+      maxRetryAfterMs: 40,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      onRetry: (r) => retries.push({ attempt: r.attempt, delayMs: r.delayMs }),
+    });
+    const ids: string[] = [];
+    for await (const it of src.search(REQ)) ids.push(it.id);
+    expect(ids).toEqual([]);
+    expect(calls).toBe(2);
+    expect(waits).toEqual([40]); // the server's 3600 s, capped by maxRetryAfterMs
+    expect(retries).toEqual([{ attempt: 1, delayMs: 40 }]);
+  });
+});
