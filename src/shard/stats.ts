@@ -111,16 +111,8 @@ export function addTensor(ms: ModalityStats, data: TypedPixels, nodata: number):
   }
 }
 
-interface LocalBand {
-  count: number;
-  sum: number;
-  sumSq: number;
-  min: number;
-  max: number;
-  below: number;
-  above: number;
-  hist: Float64Array;
-}
+/** One band of one tile, before it is added to the running BandStats (float histogram counts). */
+type LocalBand = Omit<BandStats, 'hist'> & { hist: Float64Array };
 
 function binOf(v: number, lo: number, scale: number, bins: number): number {
   const k = Math.floor((v - lo) * scale);

@@ -12,6 +12,7 @@ import { runDiscover, type DiscoverInput } from '../../src/discover/stage.js';
 import { parseItem } from '../../src/discover/stac/index.js';
 import type { SearchRequest, StacSource } from '../../src/discover/stac/types.js';
 import type { SceneItem } from '../../src/model/types.js';
+import { sourceConfig } from '../support/source-config.js';
 
 const CASSETTE = resolve(import.meta.dirname, '../../../shared/data/real/stac/cassettes/earth-search-v1_search_cql2-filter_s1grd-s2l2a-s2c1l2a-s2l1c_2pages.yaml');
 
@@ -42,17 +43,7 @@ class RecordedSource implements StacSource {
   }
 }
 
-const src = (collection: string, altCollections: string[] = []): SourceConfig => ({
-  provider: 'earth-search',
-  collection,
-  altCollections,
-  bandAssets: {},
-  cloudMax: 100,
-  orbit: 'any',
-  product: 'grd',
-  polarizations: ['VV', 'VH'],
-  limit: 100,
-});
+const src = (collection: string, altCollections: string[] = []): SourceConfig => sourceConfig({ provider: 'earth-search', collection, altCollections });
 
 function config(l2a: SourceConfig): DiscoverInput {
   return {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import type { SourceConfig } from '../../src/config/sections/sources.js';
 import { Grid } from '../../src/discover/grid/index.js';
 import { readScenesTable } from '../../src/discover/scenes-table.js';
 import { runDiscover, searchRequest, type DiscoverInput } from '../../src/discover/stage.js';
 import { parseItem } from '../../src/discover/stac/index.js';
 import type { SearchRequest, StacSource } from '../../src/discover/stac/types.js';
 import type { BBox, SceneItem, SourceName } from '../../src/model/types.js';
+import { sourceConfig } from '../support/source-config.js';
 
 const REAL = resolve(import.meta.dirname, '../../../shared/data/real');
 
@@ -41,18 +41,7 @@ class FakeSource implements StacSource {
   }
 }
 
-const src = (over: Partial<SourceConfig>): SourceConfig => ({
-  provider: 'static',
-  collection: 'sentinel-2-l2a',
-  altCollections: [],
-  bandAssets: {},
-  cloudMax: 100,
-  orbit: 'any',
-  product: 'grd',
-  polarizations: ['VV', 'VH'],
-  limit: 100,
-  ...over,
-});
+const src = sourceConfig;
 
 function config(over: Partial<DiscoverInput> = {}): DiscoverInput {
   return {
