@@ -2,7 +2,8 @@
 // stage did. A stage that throws stops the run; what earlier stages wrote stays on disk.
 // Resumable: a stage whose done marker (state/<stage>.done.json) matches the current config
 // fingerprint is skipped; the tile stage also resumes inside itself from its shard journal.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-file.js';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { ExitCode, StageError, UsageError, type ExitCodeValue } from '../errors.js';
@@ -106,9 +107,7 @@ async function runStages(
       exitCode: result.exitCode,
       error,
     };
-    const tmp = join(runDir, 'run.json.tmp');
-    await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
-    await rename(tmp, join(runDir, 'run.json'));
+    writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify(doc, null, 2)}\n`);
   };
   let upstreamRan = false;
   for (const stage of selected) {

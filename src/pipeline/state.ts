@@ -4,8 +4,9 @@
 // makes the stage run again. Markers are written atomically after the stage's outputs are in place,
 // so a process killed at any moment leaves either a valid marker or none.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { StageOutcome } from './stage.js';
 
 export const STATE_DIR = 'state';
@@ -56,18 +57,6 @@ export function chainFingerprints(parts: { stage: string; config: unknown }[]): 
   return out;
 }
 
-/** Writes `text` to `path` through a temporary file, fsync and rename. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
 
 export function readMarker(runDir: string, stage: string): DoneMarker | undefined {
   try {
@@ -81,7 +70,7 @@ export function readMarker(runDir: string, stage: string): DoneMarker | undefine
 
 export function writeMarker(runDir: string, m: Omit<DoneMarker, 'version'>): void {
   mkdirSync(stateDir(runDir), { recursive: true });
-  writeAtomic(markerPath(runDir, m.stage), `${JSON.stringify({ version: MARKER_VERSION, ...m }, null, 2)}\n`);
+  writeFileAtomic(markerPath(runDir, m.stage), `${JSON.stringify({ version: MARKER_VERSION, ...m }, null, 2)}\n`);
 }
 
 export function clearMarker(runDir: string, stage: string): void {

@@ -8,7 +8,7 @@ import { ShardError } from '../errors.js';
 import { layoutFromJson, layoutToJson, type CorpusLayout, type LayoutJson } from './layout.js';
 import type { ShardEntry } from './shard-file-writer.js';
 import { statsFromJson, statsToJson, type StatsJson } from './stats.js';
-import { writeFileAtomic } from './manifest.js';
+import { writeCorpusFile } from './manifest.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -89,7 +89,7 @@ export function readJournal(path: string, key: string): JournalShard[] | undefin
 /** Starts the journal over with `key` and the shards kept from an earlier attempt (atomic rewrite). */
 export function resetJournal(path: string, key: string, kept: JournalShard[]): void {
   const header: JournalHeader = { kind: 'header', version: JOURNAL_VERSION, key };
-  writeFileAtomic(path, [header, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
+  writeCorpusFile(path, [header, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
 }
 
 /** Appends one shard line and fsyncs it: once this returns, a crash cannot lose the shard. */

@@ -1,7 +1,8 @@
 // manifest.json and stats.json: the corpus index. Written last and atomically, so a directory with a
 // manifest is a finished corpus; both are plain JSON without timestamps (identical inputs, identical files).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { ShardError } from '../errors.js';
 import { layoutFromJson, type CorpusLayout, type LayoutJson } from './layout.js';
 import { SCHEMA_VERSION } from './schema-v1.js';
@@ -29,26 +30,21 @@ export interface Manifest {
   shards: ManifestShard[];
 }
 
-/** Writes a file via `<name>.tmp` + fsync + rename. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
+/** Writes a corpus file atomically; a failure is a ShardError naming the file. */
+export function writeCorpusFile(path: string, text: string): void {
   try {
-    const fd = openSync(tmp, 'w');
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text);
   } catch (e) {
     throw new ShardError(`cannot write ${path}: ${(e as Error).message}`, e);
   }
 }
 
 export function writeManifest(dir: string, m: Manifest): void {
-  writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
+  writeCorpusFile(join(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
 }
 
 export function writeStats(dir: string, s: StatsJson): void {
-  writeFileAtomic(join(dir, STATS_FILE), `${JSON.stringify(s, null, 2)}\n`);
+  writeCorpusFile(join(dir, STATS_FILE), `${JSON.stringify(s, null, 2)}\n`);
 }
 
 function readJson(path: string): unknown {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { ShardError } from '../errors.js';
 import { MODALITIES } from '../model/types.js';
 import { layoutMismatch, layoutToJson, type CorpusLayout } from './layout.js';
-import { MANIFEST_FILE, STATS_FILE, readManifest, writeFileAtomic, writeManifest, writeStats, type Manifest, type ManifestShard } from './manifest.js';
+import { MANIFEST_FILE, STATS_FILE, readManifest, writeCorpusFile, writeManifest, writeStats, type Manifest, type ManifestShard } from './manifest.js';
 import { openShard } from './reader.js';
 import { SCHEMA_VERSION } from './schema-v1.js';
 import { emptyStats, mergeStats, statsToJson } from './stats.js';
@@ -140,10 +140,10 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) rows.push({ tileId: (JSON.parse(line) as { tileId: string }).tileId, line });
   }
   rows.sort((a, b) => (a.tileId < b.tileId ? -1 : a.tileId > b.tileId ? 1 : 0));
-  writeFileAtomic(join(out, FAILURES), rows.map((r) => `${r.line}\n`).join(''));
-  if (opts.planOnly) writeFileAtomic(join(out, MERGE_PLAN), plan.map((l) => `${l}\n`).join(''));
+  writeCorpusFile(join(out, FAILURES), rows.map((r) => `${r.line}\n`).join(''));
+  if (opts.planOnly) writeCorpusFile(join(out, MERGE_PLAN), plan.map((l) => `${l}\n`).join(''));
   writeStats(out, statsToJson(stats));
   writeManifest(out, manifest);
-  writeFileAtomic(join(out, MERGE_RECORD), `${JSON.stringify({ inputs: summary, tiles: manifest.tiles, shards: shards.length, failures: rows.length }, null, 2)}\n`);
+  writeCorpusFile(join(out, MERGE_RECORD), `${JSON.stringify({ inputs: summary, tiles: manifest.tiles, shards: shards.length, failures: rows.length }, null, 2)}\n`);
   return { manifest, inputs: summary, failures: rows.length };
 }

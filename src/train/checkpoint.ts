@@ -3,7 +3,7 @@
 //   "TFMC" | uint32 LE version (1) | uint32 LE header length | header JSON (utf-8) | float32 LE blobs
 // The header holds the metadata and, per tensor, its name, element offset and length.
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { TrainError } from '../errors.js';
 
 const MAGIC = 'TFMC';
@@ -64,21 +64,6 @@ export function decodeCheckpoint<Meta>(buf: Buffer, file: string): CheckpointFil
     tensors.set(t.name, new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + end) as ArrayBuffer));
   }
   return { meta: header.meta, tensors };
-}
-
-/** Writes atomically: a reader sees the old file or the complete new one, never a partial one. */
-export function writeFileAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    if (typeof data === 'string') fs.writeSync(fd, data);
-    else fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 export function writeCheckpoint<Meta>(file: string, c: CheckpointFile<Meta>): void {

@@ -8,7 +8,7 @@ import { WORLDCOVER_CLASSES } from '../model/types.js';
 import type { TrainBackend } from '../config/sections/train.js';
 import { TrainError } from '../errors.js';
 import { describeChoice, selectBackend } from './backend.js';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { corpusTileSource } from './corpus.js';
 import { readEncoder } from './export.js';
 import { extractFeatures, randomEncoder, type EncoderWeights } from './features.js';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TrainError } from '../errors.js';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { encoderParamSpecs, ENCODER_SHAPES, numel, type EncoderShape, type ModelSize } from './sizes.js';
 import type { ParamValues } from './params.js';
 

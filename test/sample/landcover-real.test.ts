@@ -15,7 +15,6 @@ import { gdalLandcoverReader } from '../../src/sample/landcover/gdal-reader.js';
 import { planCellWindow, worldCoverTileName, worldCoverTilesFor, tileNameInHref, type LandcoverCell } from '../../src/sample/landcover/plan.js';
 import { rasterFileSource, tileHrefSource } from '../../src/sample/landcover/sources.js';
 import { readLandcoverTable } from '../../src/sample/landcover/table.js';
-import { runLandcoverPass } from '../../src/sample/landcover/pass.js';
 import type { BBox } from '../../src/model/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

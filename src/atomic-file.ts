@@ -1,0 +1,19 @@
+// Every file a reader must see whole or not at all (manifests, stats, markers, checkpoints,
+// encoders, reports) is written the same way: `<file>.tmp`, fsync, rename. A crash leaves the old
+// file, or a `.tmp` that `terrafm validate` reports and a rerun replaces.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
