@@ -1,7 +1,7 @@
 // Turns Ajv's validation errors into ConfigIssues a person can act on: the dotted key path, the bad
 // value and what is allowed. Ajv reports every failing branch of an `anyOf`; we keep only the
 // outermost error at a path so the user reads one line per mistake.
-import type { ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
 
 /** `/sources/s1/provider` -> `sources.s1.provider`; `/area/bbox/0` -> `area.bbox[0]`. */
@@ -119,4 +119,15 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
     default:
       return { path, message: `${e.message ?? 'invalid'} (got ${describeValue(value)})` };
   }
+}
+
+/**
+ * A validator for one config section read on its own (`terrafm train --pipeline`, the sampling
+ * commands): the same Ajv options and messages as the whole-pipeline loader, paths prefixed with
+ * the section key (e.g. `train.crops.global_size`).
+ */
+export function sectionValidator(schema: object, key: string): (data: unknown) => ConfigIssue[] {
+  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  return (data) =>
+    validate(data) ? [] : ajvErrorsToIssues(validate.errors ?? [], data).map((i) => ({ ...i, path: i.path ? `${key}.${i.path}` : key }));
 }

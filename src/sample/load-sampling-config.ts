@@ -2,10 +2,12 @@
 // the `landcover` and `sample` commands (the full pipeline loader validates it too once it is wired in).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
 import YAML from 'yaml';
+import { sectionValidator } from '../config/ajv-issues.js';
 import { normalise, samplingSection, type SamplingConfig } from '../config/sections/sampling.js';
 import { ConfigError } from '../errors.js';
+
+const validateSampling = sectionValidator(samplingSection.schema, 'sampling');
 
 export function loadSamplingConfig(file: string | undefined): SamplingConfig {
   if (!file) return normalise(undefined);
@@ -16,17 +18,8 @@ export function loadSamplingConfig(file: string | undefined): SamplingConfig {
     throw new ConfigError(file, [{ path: '', message: `cannot read or parse YAML: ${(e as Error).message}` }]);
   }
   const raw = (doc as Record<string, unknown> | null)?.sampling;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(samplingSection.schema);
-  if (raw !== undefined && !validate(raw)) {
-    throw new ConfigError(
-      file,
-      (validate.errors ?? []).map((e) => ({
-        path: ['sampling', ...e.instancePath.split('/').filter(Boolean)].join('.'),
-        message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-      })),
-    );
-  }
+  const schemaIssues = raw === undefined ? [] : validateSampling(raw);
+  if (schemaIssues.length > 0) throw new ConfigError(file, schemaIssues);
   const cfg = normalise(raw as Parameters<typeof normalise>[0], path.dirname(path.resolve(file)));
   const issues = samplingSection.rules?.(cfg) ?? [];
   if (issues.length > 0) throw new ConfigError(file, issues);

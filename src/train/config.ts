@@ -1,22 +1,18 @@
 // Validating a raw `train:` mapping (from a pipeline file or built from command-line flags) on its
 // own, so `terrafm train` works with or without a full pipeline file.
 import fs from 'node:fs';
-import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ajvErrorsToIssues } from '../config/ajv-issues.js';
+import { sectionValidator } from '../config/ajv-issues.js';
 import { normaliseTrain, trainRules, trainSchema, type RawTrain, type TrainConfig } from '../config/sections/train.js';
 import { ConfigError } from '../errors.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(trainSchema);
+const validate = sectionValidator(trainSchema, 'train');
 
 /** Validates and normalises; throws ConfigError listing every problem (paths prefixed `train.`). */
 export function trainConfigFrom(raw: RawTrain | undefined, where: string): TrainConfig {
   const data = raw ?? {};
-  if (!validate(data)) {
-    const issues = ajvErrorsToIssues(validate.errors ?? [], data).map((i) => ({ ...i, path: i.path ? `train.${i.path}` : 'train' }));
-    throw new ConfigError(where, issues);
-  }
+  const schemaIssues = validate(data);
+  if (schemaIssues.length) throw new ConfigError(where, schemaIssues);
   const cfg = normaliseTrain(data);
   const issues = trainRules(cfg);
   if (issues.length) throw new ConfigError(where, issues);

@@ -48,6 +48,26 @@ describe('train configuration', () => {
     expect(paths.some((p) => p.startsWith('train'))).toBe(true);
     expect(() => trainConfigFrom({ crops: { global_size: 60 } }, 'p.yaml')).toThrow(/train.crops.global_size: 60 is not a multiple of the tiny patch size 8/);
   });
+
+  it('rejects out-of-range augmentation and backbone settings by key path', () => {
+    const issues = (raw: object) => {
+      try {
+        trainConfigFrom(raw as never, 'p.yaml');
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    const got = issues({ augment: { brightness: -0.1, band_gain: 1.5, hue: 1 }, backbone: { freeze_steps: 2.5, lr_scale: 2 } });
+    expect(got.sort()).toEqual([
+      'train.augment.band_gain: 1.5 is out of range; expected a value <= 0.9',
+      'train.augment.brightness: -0.1 is out of range; expected a value >= 0',
+      'train.augment.hue: unknown key; allowed keys: brightness, band_gain, offset',
+      'train.backbone.freeze_steps: expected integer, got number 2.5',
+      'train.backbone.lr_scale: 2 is out of range; expected a value <= 1',
+    ]);
+    expect(issues({ augment: { brightness: 0.2 }, backbone: { freeze_steps: 40, lr_scale: 0.5 } })).toEqual([]);
+  });
 });
 
 describe('terrafm eval', () => {
