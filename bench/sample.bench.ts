@@ -1,8 +1,6 @@
 // Sample stage benchmark: every policy on 1,000,000 synthetic cells (11 classes, long-tailed), and the
 // land-cover pass on the real WorldCover tile N00E006 (80 m through overviews vs 10 m full resolution).
 // Targets (issue 4): < 2 s and < 1 GB RSS per policy at 1M cells.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './harness.js';
 import { timeIt } from './harness.js';
 import { runPolicy, type PolicySpec } from '../src/sample/policies/index.js';
@@ -12,9 +10,9 @@ import { cellsInBBox } from '../src/sample/landcover/cells-input.js';
 import { gdalLandcoverReader } from '../src/sample/landcover/gdal-reader.js';
 import { runLandcoverPass } from '../src/sample/landcover/pass.js';
 import { rasterFileSource } from '../src/sample/landcover/sources.js';
+import { realFixture } from '../test/support/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TILE = path.resolve(repoRoot, '../shared/data/real/raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
+const TILE = realFixture('raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
 
 export default async function (ctx: BenchContext): Promise<void> {
   const cells = ctx.quick ? 100_000 : 1_000_000;

@@ -16,10 +16,11 @@ import { planTiles, type TileSourceInput } from '../src/tile/plan.js';
 import { runTiles } from '../src/tile/run.js';
 import type { GridCell, SceneItem } from '../src/model/types.js';
 import type { BenchContext } from './harness.js';
+import { realFixture } from '../test/support/fixtures.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const S2 = path.resolve(root, '../shared/data/real/raster/s2_l2a_29RKH_20200219');
+const S2 = realFixture('raster/s2_l2a_29RKH_20200219');
 const FILE: Record<string, string> = { B01: 'B01', B02: 'B02', B03: 'B03', B04: 'B04', B05: 'B04', B06: 'B04', B07: 'B08', B08: 'B08', B8A: 'B08', B09: 'B01', B11: 'B11', B12: 'B11' };
 
 const item: SceneItem = {

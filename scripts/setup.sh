@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what terrafm-pipeline needs on a fresh Debian 12 machine with Node 20, idempotently:
 # Debian packages only when missing, `npm ci` only when node_modules does not match the lockfile.
-# gdal-async is built against the system GDAL (.npmrc: build_from_source, shared_gdal).
+# gdal-async is built against the system GDAL: its build flags are passed to `npm ci` as npm_config_*
+# environment variables (not .npmrc keys, which npm 12 will refuse as unknown project config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,8 @@ stamp=node_modules/.terrafm-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! node -e "require.resolve('gdal-async')" >/dev/null 2>&1; then
   echo "setup: npm ci (builds gdal-async against the system GDAL; about 2 minutes the first time)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  npm_config_build_from_source=gdal-async npm_config_shared_gdal=true \
+    npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 

@@ -1,5 +1,5 @@
 // Every STAC document of the demo world passes stac-node-validator offline (schemas from
-// ../shared/data/stac-schemas, mapped with --schemaMap as its README shows), and a broken copy fails.
+// data/fixtures/stac-schemas, mapped with --schemaMap as its README shows), and a broken copy fails.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoWorld, REPO_ROOT, type DemoWorldInfo } from '../../src/demo/ensure.js';
+import { STAC_SCHEMAS_DIR } from '../support/fixtures.js';
 
 const run = promisify(execFile);
-const SCHEMAS = resolve(REPO_ROOT, '../shared/data/stac-schemas');
+const SCHEMAS = STAC_SCHEMAS_DIR;
 const CLI = join(REPO_ROOT, 'node_modules/stac-node-validator/bin/cli.js');
 const SCHEMA_MAP = [
   `https://schemas.stacspec.org/=${SCHEMAS}/schemas.stacspec.org/`,

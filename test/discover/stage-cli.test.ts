@@ -1,6 +1,6 @@
 // End to end through `terrafm discover`: pipeline YAML -> config loader -> the real static STAC
 // source over a REAL Planetary Computer item collection (9 S2 L2A tiles of one datatake, read in
-// place from shared/data/real) -> scenes.parquet + discover-summary.json.
+// place from data/fixtures/real) -> scenes.parquet + discover-summary.json.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,8 +8,9 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { discoverCommand } from '../../src/cli/commands/discover.js';
 import { readScenesTable } from '../../src/discover/scenes-table.js';
+import { realFixture } from '../support/fixtures.js';
 
-const ITEMS = resolve(import.meta.dirname, '../../../shared/data/real/stac/items/pc_sentinel-2-l2a_itemcollection_site1_35MNM_9items.geojson');
+const ITEMS = realFixture('stac/items/pc_sentinel-2-l2a_itemcollection_site1_35MNM_9items.geojson');
 
 describe('terrafm discover', () => {
   it('runs a pipeline over a static item collection and writes the scenes table and summary', async () => {

@@ -1,5 +1,5 @@
 // Discovery over REAL Earth Search v1 items: one recorded search (pystac-client cassette, see
-// shared/data/real/MANIFEST.md) returned the same Sentinel-2 tiles of the 2025-07-31 S2B datatake
+// data/fixtures/MANIFEST.md) returned the same Sentinel-2 tiles of the 2025-07-31 S2B datatake
 // over NE Brazil (24MUV, 24MVV, 24MWV, 24MXV, 24MUA) from sentinel-2-l2a, sentinel-2-c1-l2a and
 // sentinel-2-l1c. The tiles sit at the swath edge, so their footprints are partial and uneven.
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import { parseItem } from '../../src/discover/stac/index.js';
 import type { SearchRequest, StacSource } from '../../src/discover/stac/types.js';
 import type { SceneItem } from '../../src/model/types.js';
 import { sourceConfig } from '../support/source-config.js';
+import { realFixture } from '../support/fixtures.js';
 
-const CASSETTE = resolve(import.meta.dirname, '../../../shared/data/real/stac/cassettes/earth-search-v1_search_cql2-filter_s1grd-s2l2a-s2c1l2a-s2l1c_2pages.yaml');
+const CASSETTE = realFixture('stac/cassettes/earth-search-v1_search_cql2-filter_s1grd-s2l2a-s2c1l2a-s2l1c_2pages.yaml');
 
 function recordedItems(): SceneItem[] {
   const doc = parse(readFileSync(CASSETTE, 'utf8')) as { interactions: { response: { body: { string: string } } }[] };

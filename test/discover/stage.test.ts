@@ -10,8 +10,9 @@ import { parseItem } from '../../src/discover/stac/index.js';
 import type { SearchRequest, StacSource } from '../../src/discover/stac/types.js';
 import type { BBox, SceneItem, SourceName } from '../../src/model/types.js';
 import { sourceConfig } from '../support/source-config.js';
+import { REAL_DATA_DIR } from '../support/fixtures.js';
 
-const REAL = resolve(import.meta.dirname, '../../../shared/data/real');
+const REAL = REAL_DATA_DIR;
 
 /** In-memory STAC source: items filtered by collection, time and bbox overlap; counts searches. */
 class FakeSource implements StacSource {

@@ -4,7 +4,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import proj4 from 'proj4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runLandcoverCommand } from '../../src/cli/commands/landcover.js';
@@ -16,9 +15,9 @@ import { planCellWindow, worldCoverTileName, worldCoverTilesFor, tileNameInHref,
 import { rasterFileSource, tileHrefSource } from '../../src/sample/landcover/sources.js';
 import { readLandcoverTable } from '../../src/sample/landcover/table.js';
 import type { BBox } from '../../src/model/types.js';
+import { realFixture } from '../support/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TILE = path.resolve(repoRoot, '../shared/data/real/raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
+const TILE = realFixture('raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
 const UTM32N = '+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs';
 
 /** A square cell of `sizeM` metres in UTM 32N whose lower-left corner is at (lon, lat), snapped to 10 m. */

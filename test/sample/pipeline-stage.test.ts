@@ -3,7 +3,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/sections/sampling.js';
 import type { PipelineConfig } from '../../src/config/pipeline.js';
@@ -13,9 +12,9 @@ import { Logger } from '../../src/log/logger.js';
 import { cellsInBBox } from '../../src/sample/landcover/cells-input.js';
 import { sampleStage } from '../../src/sample/pipeline-stage.js';
 import type { GridCell, SceneItem } from '../../src/model/types.js';
+import { realFixture } from '../support/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TILE = path.resolve(repoRoot, '../shared/data/real/raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
+const TILE = realFixture('raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
 
 const scene = (id: string, extra: Partial<SceneItem>): SceneItem => ({
   id,

@@ -1,7 +1,6 @@
-// Real pixels: Sentinel-2 L2A bands of tile 29RKH and an ESA WorldCover window (shared/data/real) go through
+// Real pixels: Sentinel-2 L2A bands of tile 29RKH and an ESA WorldCover window (data/fixtures/real) go through
 // the writer; the per-band statistics must equal GDAL's own statistics of the same windows, and the
 // corpus must validate.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,9 @@ import { bandMoments, landcoverHistogram } from '../../src/shard/stats.js';
 import { validateCorpus } from '../../src/shard/validate.js';
 import { openCorpus } from '../../src/shard/reader.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
+import { realFixture } from '../support/fixtures.js';
 
-const real = resolve(import.meta.dirname, '../../../shared/data/real/raster');
+const real = realFixture('raster');
 const s2Dir = `${real}/s2_l2a_29RKH_20200219`;
 const wc = `${real}/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif`;
 const BANDS = ['B02', 'B03', 'B04', 'B08'];
@@ -65,7 +65,7 @@ function realTile(k: number): TileRecord {
   };
 }
 
-describe.skipIf(!existsSync(s2Dir) || !existsSync(wc))('real Sentinel-2 and WorldCover pixels', () => {
+describe('real Sentinel-2 and WorldCover pixels', () => {
   it('give band statistics equal to GDAL and a corpus that validates', async () => {
     const dir = tempDir('real');
     const tiles = [0, 1].map(realTile);

@@ -5,13 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { startLoopback, type LoopbackRequest } from './loopback.js';
+import { realFixture } from './fixtures.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CASSETTE_DIR = path.resolve(repoRoot, '../shared/data/real/stac/cassettes');
+export const CASSETTE_DIR = realFixture('stac/cassettes');
 
 /** Public hosts seen in the cassettes; each is mapped to the replay server. */
 export const RECORDED_HOSTS = ['https://earth-search.aws.element84.com', 'https://planetarycomputer.microsoft.com'];

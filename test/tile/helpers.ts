@@ -5,13 +5,12 @@ import { promisify } from 'node:util';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import gdal from 'gdal-async';
 import type { GridCell, SceneItem, TypedPixels } from '../../src/model/types.js';
+import { realFixture } from '../support/fixtures.js';
 
 const run = promisify(execFile);
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const REAL = path.resolve(repoRoot, '../shared/data/real/raster');
+export const REAL = realFixture('raster');
 export const S2_DIR = path.join(REAL, 's2_l2a_29RKH_20200219');
 export const S1_GRD = path.join(REAL, 's1_grd_iw_20180716_india');
 export const WORLDCOVER = path.join(REAL, 'esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');

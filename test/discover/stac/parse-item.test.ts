@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { dedupeByScene } from '../../../src/discover/stac/dedupe.js';
 import { parseItem, resolveHref } from '../../../src/discover/stac/parse-item.js';
 import { deriveSceneKeys } from '../../../src/discover/stac/scene-keys.js';
-import { repoRoot } from '../../support/cassette.js';
 import { cassetteItems, realItems } from '../../support/stac-fixtures.js';
+import { realFixture } from '../../support/fixtures.js';
 
-const ITEMS_DIR = path.resolve(repoRoot, '../shared/data/real/stac/items');
+const ITEMS_DIR = realFixture('stac/items');
 const byId = new Map(realItems().map((i) => [i.id, i]));
 const parse = (id: string) => parseItem(byId.get(id));
 
