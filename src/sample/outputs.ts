@@ -5,7 +5,7 @@ import path from 'node:path';
 import { StageError } from '../errors.js';
 import { readColumns, writeColumns } from './parquet-columns.js';
 import { reportMarkdown } from './report/markdown.js';
-import { svgToPng } from './report/png.js';
+import { svgToPng } from '../svg-to-png.js';
 import { classShareBarsSvg, SERIES_COLOURS, worldMapSvg } from './report/svg.js';
 import type { SampleRun } from './run.js';
 

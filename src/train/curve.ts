@@ -1,6 +1,6 @@
-// Loss curve pictures: an SVG (vector, for docs) and a PNG (pngjs, for quick viewing), from the
-// per-step losses. Pure drawing code, no chart library.
-import { PNG } from 'pngjs';
+// Loss curve pictures: an SVG (vector, for docs) and a PNG rendered from that same SVG (for quick
+// viewing), from the per-step losses. Pure drawing code, no chart library.
+import { svgToPng } from '../svg-to-png.js';
 
 export interface CurvePoint {
   step: number;
@@ -42,29 +42,7 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss'): str
   ].join('\n');
 }
 
-export function lossCurvePng(points: CurvePoint[]): Buffer {
-  const png = new PNG({ width: W, height: H });
-  png.data.fill(255);
-  const set = (x: number, y: number, rgb: [number, number, number]) => {
-    x = Math.round(x);
-    y = Math.round(y);
-    if (x < 0 || y < 0 || x >= W || y >= H) return;
-    const i = (y * W + x) * 4;
-    png.data[i] = rgb[0];
-    png.data[i + 1] = rgb[1];
-    png.data[i + 2] = rgb[2];
-    png.data[i + 3] = 255;
-  };
-  const line = (xa: number, ya: number, xb: number, yb: number, rgb: [number, number, number]) => {
-    const n = Math.max(1, Math.ceil(Math.max(Math.abs(xb - xa), Math.abs(yb - ya))));
-    for (let i = 0; i <= n; i++) set(xa + ((xb - xa) * i) / n, ya + ((yb - ya) * i) / n, rgb);
-  };
-  line(M.l, H - M.b, W - M.r, H - M.b, [0, 0, 0]);
-  line(M.l, M.t, M.l, H - M.b, [0, 0, 0]);
-  if (points.length > 0) {
-    const { px, py } = scales(points);
-    for (let i = 1; i < points.length; i++) line(px(points[i - 1].step), py(points[i - 1].loss), px(points[i].step), py(points[i].loss), [31, 111, 235]);
-    if (points.length === 1) set(px(points[0].step), py(points[0].loss), [31, 111, 235]);
-  }
-  return PNG.sync.write(png);
+/** The same picture as PNG, rendered from the SVG (title, axes and numbers included). */
+export function lossCurvePng(points: CurvePoint[], title = 'training loss'): Buffer {
+  return svgToPng(lossCurveSvg(points, title));
 }

@@ -130,8 +130,9 @@ export async function trainWith(source: TileSource, cfg: TrainConfig, opts: Trai
     writeCheckpoint(ckptFile, { meta, tensors: state.tensors() });
   };
   const writeCurve = () => {
-    writeFileAtomic(path.join(opts.outDir, 'loss.svg'), lossCurveSvg(history, `TerraFM ${cfg.size} pretraining loss`));
-    writeFileAtomic(path.join(opts.outDir, 'loss.png'), lossCurvePng(history));
+    const title = `TerraFM ${cfg.size} pretraining loss`;
+    writeFileAtomic(path.join(opts.outDir, 'loss.svg'), lossCurveSvg(history, title));
+    writeFileAtomic(path.join(opts.outDir, 'loss.png'), lossCurvePng(history, title));
   };
   const stopAt = Math.min(cfg.steps, opts.stopAfter ?? Infinity);
   let stopped: TrainResult['stopped'] = 'done';
