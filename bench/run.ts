@@ -76,6 +76,10 @@ function render(doc: { machine: ReturnType<typeof machine>; runs: Record<string,
     if (run.figures.length) {
       lines.push('| figure | median | spread (min - max) | unit | n | note |', '|---|---:|---|---|---:|---|');
       for (const f of run.figures) {
+        if (f.values.length === 0) {
+          lines.push(`| ${f.name} | - | - | ${f.unit} | 0 | ${f.note ?? ''} |`);
+          continue;
+        }
         const lo = Math.min(...f.values);
         const hi = Math.max(...f.values);
         lines.push(`| ${f.name} | ${fmt(median(f.values))} | ${fmt(lo)} - ${fmt(hi)} | ${f.unit} | ${f.values.length} | ${f.note ?? ''} |`);
