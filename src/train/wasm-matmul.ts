@@ -27,6 +27,12 @@ function batchOf(x: tf.TensorInfo): number {
   return x.shape.slice(0, -2).reduce((p, d) => p * d, 1);
 }
 
+/** Whether the wasm BatchMatMul kernel in the registry is the wrapper. */
+export function fastWasmMatMulInstalled(): boolean {
+  const k = tf.getKernel(tf.BatchMatMul, 'wasm') as unknown as Record<symbol, boolean> | undefined;
+  return Boolean(k?.[WRAPPED]);
+}
+
 /**
  * Replaces the wasm BatchMatMul kernel with the wrapper (idempotent). Call after importing
  * @tensorflow/tfjs-backend-wasm and before tf.setBackend('wasm'), so the kernel's setup runs.
@@ -34,7 +40,7 @@ function batchOf(x: tf.TensorInfo): number {
 export function installFastWasmMatMul(): void {
   const original = tf.getKernel(tf.BatchMatMul, 'wasm');
   if (!original) throw new Error('tfjs-backend-wasm is not loaded: no wasm BatchMatMul kernel to wrap');
-  if ((original as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  if (fastWasmMatMulInstalled()) return;
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
     let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     let { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { normaliseTrain } from '../../src/config/sections/train.js';
+import { selectBackend } from '../../src/train/backend.js';
+import { BatchLoader } from '../../src/train/loader.js';
+import { encodeViews, projectionHead, type ParamMap, type ViewTokens } from '../../src/train/model.js';
+import { dinoLoss } from '../../src/train/objective.js';
+import { createVariables, disposeVars, initParamValues } from '../../src/train/params.js';
+import { synthStats, synthTiles } from '../../src/train/synthetic.js';
+import { memoryTileSource } from '../../src/train/tiles.js';
+import { trainSpecs } from '../../src/train/trainer.js';
+import { fastWasmMatMulInstalled } from '../../src/train/wasm-matmul.js';
+
+afterAll(async () => {
+  await selectBackend('cpu');
+});
+
+function values(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sin(seed * 7.1 + i * 0.37) * 0.8;
+  return a;
+}
+
+/** Runs fn on a backend and returns its outputs as plain arrays. */
+async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await selectBackend(backend);
+  return tf.tidy(fn).map((t) => {
+    const v = t.dataSync() as Float32Array;
+    t.dispose();
+    return v;
+  });
+}
+
+function expectClose(got: Float32Array, want: Float32Array, tol: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  let scale = 1e-6;
+  for (const w of want) scale = Math.max(scale, Math.abs(w));
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+  expect(worst, what).toBeLessThan(tol);
+}
+
+// The wasm backend's BatchMatMul is wrapped (explicit transposes so 2-D products take XNNPACK);
+// the cpu backend runs tfjs's own kernels and is the reference.
+describe('fast wasm matmul', () => {
+  it('is installed when the wasm backend starts', async () => {
+    await selectBackend('wasm');
+    expect(fastWasmMatMulInstalled()).toBe(true);
+  });
+
+  it('gives the products of every transpose combination, 2-D and batched', async () => {
+    const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [];
+    for (const ta of [false, true])
+      for (const tb of [false, true]) {
+        cases.push({ a: ta ? [37, 19] : [19, 37], b: tb ? [23, 37] : [37, 23], ta, tb });
+        cases.push({ a: ta ? [1, 37, 19] : [1, 19, 37], b: tb ? [1, 23, 37] : [1, 37, 23], ta, tb });
+        cases.push({ a: ta ? [3, 37, 19] : [3, 19, 37], b: tb ? [3, 23, 37] : [3, 37, 23], ta, tb });
+      }
+    const run = () =>
+      cases.map((c, i) => {
+        const a = tf.tensor(values(c.a.reduce((x, y) => x * y), i), c.a);
+        const b = tf.tensor(values(c.b.reduce((x, y) => x * y), i + 100), c.b);
+        return tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, c.ta, c.tb);
+      });
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    cases.forEach((c, i) => expectClose(got[i], want[i], 1e-5, `a ${c.a} b ${c.b} ta ${c.ta} tb ${c.tb}`));
+  });
+
+  it('gives a linear layer the same forward and gradients as plain tfjs', async () => {
+    const run = () => {
+      const x = tf.tensor2d(values(50 * 24, 1), [50, 24]);
+      const w = tf.tensor2d(values(24 * 40, 2), [24, 40]);
+      const b = tf.tensor1d(values(40, 3));
+      const r = tf.tensor2d(values(50 * 40, 4), [50, 40]);
+      const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b)), r));
+      const { value, grads } = tf.valueAndGrads(f)([x, w, b]);
+      return [tf.add(tf.matMul(x, w), b), value, ...grads];
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    ['forward', 'loss', 'dx', 'dW', 'db'].forEach((what, i) => expectClose(got[i], want[i], 1e-5, what));
+  });
+
+  it('gives the whole DINO loss the same gradients for every parameter', async () => {
+    const tiles = synthTiles({ count: 4, size: 24 });
+    const stats = synthStats(tiles);
+    const cfg = normaliseTrain({ batch_size: 2, out_dim: 16, head: { hidden_dim: 16, bottleneck_dim: 8 }, crops: { global_size: 16, local_size: 8, local_count: 2 } });
+    const { shape, specs } = trainSpecs(cfg);
+    const vals = initParamValues(specs, 3);
+    for (const [k, v] of vals) if (k.startsWith('fusion.o')) for (let i = 0; i < v.length; i++) v[i] = 0.05 * Math.sin(i + 1);
+    const batch = await new BatchLoader(memoryTileSource(tiles, stats), cfg, 8, stats, 0).next();
+    const run = () => {
+      const vars = createVariables(specs, vals, true);
+      const views: ViewTokens[] = batch.views.map((v) => {
+        const p: ViewTokens['patches'] = {};
+        for (const m of v.modalities) p[m] = tf.tensor3d(v.patches[m]!, [2, v.grid * v.grid, v.patches[m]!.length / (2 * v.grid * v.grid)]);
+        return { grid: v.grid, patches: p };
+      });
+      const targets = [0, 1].map((s) => tf.softmax(tf.mul(tf.tensor2d(values(32, s + 10), [2, 16]), 3)) as tf.Tensor2D);
+      const map = vars as unknown as ParamMap;
+      const { value, grads } = tf.variableGrads(() => dinoLoss(targets, encodeViews(map, shape, views).map((c) => projectionHead(map, c)), 0.1, tf.tensor1d([0.5, 0.5])), [...vars.values()]);
+      const out = [value, ...[...vars.values()].map((v) => grads[v.name])];
+      tf.keep(out);
+      disposeVars(vars);
+      return out;
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    expectClose(got[0], want[0], 1e-5, 'loss');
+    specs.forEach((s, i) => expectClose(got[i + 1], want[i + 1], 1e-3, s.name));
+  });
+});
