@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-cpu';
 tf.env().set('PROD', true);
 import { TrainError } from '../errors.js';
 import type { TrainBackend } from '../config/sections/train.js';
-import { installFastWasmMatMul } from './wasm-matmul.js';
+import { installFastWasmKernels } from './wasm-kernels.js';
 
 export type ConcreteBackend = Exclude<TrainBackend, 'auto'>;
 
@@ -80,7 +80,7 @@ async function startWasm(): Promise<void> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmDir());
-    installFastWasmMatMul();
+    installFastWasmKernels();
     if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
   } catch (e) {
     throw new TrainError(`backend wasm did not start: ${(e as Error).message.split('\n')[0]} (wasm files looked up in ${wasmDir()}; set TERRAFM_WASM_DIR)`, e);

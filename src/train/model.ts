@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core's Node bundle registers none (see gradients.ts).
 import './gradients.js';
 import { MODALITIES, type Modality } from '../model/types.js';
+import { gelu, layerNorm } from './fused-ops.js';
 import { bicubicMatrix2d } from './posembed.js';
 import { gridSide, type EncoderShape } from './sizes.js';
 
@@ -32,16 +33,6 @@ function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   let y = tf.matMul(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D) as tf.Tensor;
   if (b) y = tf.add(y, b);
   return tf.reshape(y, [...lead, w.shape[1] as number]);
-}
-
-export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b);
-}
-
-/** Exact GELU (erf form, as PyTorch's nn.GELU). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 
 /** Patch tokens of one modality: patch embedding + modality embedding + shared token projection. */

@@ -9,7 +9,7 @@ import { createVariables, disposeVars, initParamValues } from '../../src/train/p
 import { synthStats, synthTiles } from '../../src/train/synthetic.js';
 import { memoryTileSource } from '../../src/train/tiles.js';
 import { trainSpecs } from '../../src/train/trainer.js';
-import { fastWasmMatMulInstalled } from '../../src/train/wasm-matmul.js';
+import { fastWasmKernelsInstalled } from '../../src/train/wasm-kernels.js';
 
 afterAll(async () => {
   await selectBackend('cpu');
@@ -42,10 +42,22 @@ function expectClose(got: Float32Array, want: Float32Array, tol: number, what: s
 
 // The wasm backend's BatchMatMul is wrapped (explicit transposes so 2-D products take XNNPACK);
 // the cpu backend runs tfjs's own kernels and is the reference.
-describe('fast wasm matmul', () => {
+describe('wasm kernel replacements', () => {
   it('is installed when the wasm backend starts', async () => {
     await selectBackend('wasm');
-    expect(fastWasmMatMulInstalled()).toBe(true);
+    expect(fastWasmKernelsInstalled()).toBe(true);
+  });
+
+  it('clones without copying, and a clone outlives its source', async () => {
+    await selectBackend('wasm');
+    const a = tf.tensor1d([1, 2, 3]);
+    const buffers = () => tf.backend().numDataIds();
+    const before = buffers();
+    const b = tf.clone(a);
+    expect(buffers()).toBe(before); // one buffer, two tensors
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
   });
 
   it('gives the products of every transpose combination, 2-D and batched', async () => {
@@ -101,7 +113,7 @@ describe('fast wasm matmul', () => {
       const map = vars as unknown as ParamMap;
       const { value, grads } = tf.variableGrads(() => dinoLoss(targets, encodeViews(map, shape, views).map((c) => projectionHead(map, c)), 0.1, tf.tensor1d([0.5, 0.5])), [...vars.values()]);
       const out = [value, ...[...vars.values()].map((v) => grads[v.name])];
-      tf.keep(out);
+      out.forEach((t) => tf.keep(t));
       disposeVars(vars);
       return out;
     };
