@@ -150,15 +150,21 @@ export function encodeFeature(params: ParamMap, s: EncoderShape, view: ViewToken
   return tf.concat([cls, mean], 1) as tf.Tensor2D;
 }
 
+/** Indices of the views that share a grid, grouped in order of first appearance. */
+export function viewGroups(views: ViewTokens[]): number[][] {
+  const byGrid = new Map<number, number[]>();
+  views.forEach((v, i) => byGrid.set(v.grid, [...(byGrid.get(v.grid) ?? []), i]));
+  return [...byGrid.values()];
+}
+
 /**
  * Several views that share a grid go through the blocks as one batch (concatenated on the batch
  * axis); returns each view's CLS features in input order.
  */
 export function encodeViews(params: ParamMap, s: EncoderShape, views: ViewTokens[]): tf.Tensor2D[] {
   const out: tf.Tensor2D[] = new Array(views.length);
-  const byGrid = new Map<number, number[]>();
-  views.forEach((v, i) => byGrid.set(v.grid, [...(byGrid.get(v.grid) ?? []), i]));
-  for (const [grid, idx] of byGrid) {
+  for (const idx of viewGroups(views)) {
+    const grid = views[idx[0]].grid;
     const toks = idx.map((i) => embedView(params, s, views[i]));
     const sizes = toks.map((t) => t.shape[0]);
     const cls = backbone(params, s, toks.length === 1 ? toks[0] : (tf.concat(toks, 0) as tf.Tensor3D), grid);

@@ -117,18 +117,29 @@ export function teacherTargets(teacher: tf.Tensor2D[], centre: Float32Array, tau
  * summing to 1 ([B]).
  */
 export function dinoLoss(targets: tf.Tensor2D[], student: tf.Tensor2D[], tauS: number, a: tf.Tensor1D): tf.Scalar {
-  let total: tf.Tensor = tf.scalar(0);
+  return dinoLossPart(targets, student, student.map((_, i) => i), student.length, tauS, a);
+}
+
+/**
+ * The terms of dinoLoss whose student view is one of `views` (indices into all `viewCount` views;
+ * `student` holds those views' logits in the same order), divided by the pair count of the whole
+ * loss. The parts of a partition of the views sum to dinoLoss, so the trainer can differentiate
+ * one group of views at a time and hold only that group's activations.
+ */
+export function dinoLossPart(targets: tf.Tensor2D[], student: tf.Tensor2D[], views: number[], viewCount: number, tauS: number, a: tf.Tensor1D): tf.Scalar {
   let pairs = 0;
-  const logp = student.map((s) => tf.logSoftmax(tf.div(s, tauS)));
-  for (let v = 0; v < targets.length; v++) {
-    for (let u = 0; u < student.length; u++) {
-      if (u === v) continue;
-      const ce = tf.neg(tf.sum(tf.mul(targets[v], logp[u]), -1)); // [B]
-      total = tf.add(total, tf.sum(tf.mul(ce, a)));
-      pairs++;
-    }
-  }
+  for (let v = 0; v < targets.length; v++) for (let u = 0; u < viewCount; u++) if (u !== v) pairs++;
   if (pairs === 0) throw new Error('DINO loss needs at least two views');
+  let total: tf.Tensor = tf.scalar(0);
+  student.forEach((s, j) => {
+    const u = views[j];
+    const logp = tf.logSoftmax(tf.div(s, tauS));
+    for (let v = 0; v < targets.length; v++) {
+      if (u === v) continue;
+      const ce = tf.neg(tf.sum(tf.mul(targets[v], logp), -1)); // [B]
+      total = tf.add(total, tf.sum(tf.mul(ce, a)));
+    }
+  });
   return tf.div(total, pairs) as tf.Scalar;
 }
 

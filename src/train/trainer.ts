@@ -2,7 +2,10 @@
 // apart from the loop's I/O (loop.ts). A step:
 //   1. schedules for this step (lr, weight decay, teacher momentum, teacher temperature);
 //   2. teacher forward on the global views -> logits -> targets centred by the *current* centres;
-//   3. student forward on all views inside tf.variableGrads -> DINO loss -> gradients;
+//   3. student forward + DINO loss + gradients, one group of views at a time (views that share a
+//      crop size go through the blocks as one batch): the loss is a sum over student views, so the
+//      gradients of the groups add up to the whole loss's, and only one group's activations are
+//      held at once (the global group is ~2/3 of a step's activations);
 //   4. NaN/Inf guard on loss and gradient norm; clip by global norm; AdamW;
 //   5. teacher EMA; centre EMAs (C and the class-aware C_h).
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,12 +14,12 @@ import { TrainError } from '../errors.js';
 import type { Modality } from '../model/types.js';
 import { AdamW, clipFactor } from './adamw.js';
 import type { Batch } from './loader.js';
-import { encodeViews, projectionHead, type ParamMap, type ViewTokens } from './model.js';
+import { encodeViews, projectionHead, viewGroups, type ParamMap, type ViewTokens } from './model.js';
 import {
   classFrequencies,
   classWeights,
   combinedCentre,
-  dinoLoss,
+  dinoLossPart,
   koleoLoss,
   lossWeights,
   teacherTargets,
@@ -117,19 +120,29 @@ export class TrainerState {
     const a = tf.tensor1d(lossWeights(batch.sampleWeights, cfg.useSampleWeight));
     const varList = [...this.student.values()];
     const nameOf = new Map([...this.student].map(([k, v]) => [v.name, k]));
-    const { value, grads } = tf.variableGrads(() => {
-      const cls = encodeViews(studentMap, this.shape, views);
-      const dino = dinoLoss(targets, cls.map((c) => projectionHead(studentMap, c)), cfg.studentTemp, a);
-      if (!(cfg.koleoWeight > 0)) return dino;
-      // KoLeo per global view (the teacher's crops), averaged, as DINOv2 applies it.
-      const koleo = tf.div(tf.addN(cls.slice(0, nG).map((c) => koleoLoss(c))), nG);
-      return tf.add(dino, tf.mul(koleo, cfg.koleoWeight)) as tf.Scalar;
-    }, varList);
-    const loss = value.dataSync()[0];
+    const grads: Record<string, tf.Tensor> = {};
+    let loss = 0;
+    for (const idx of viewGroups(views)) {
+      const part = tf.variableGrads(() => {
+        const cls = encodeViews(studentMap, this.shape, idx.map((i) => views[i]));
+        const dino = dinoLossPart(targets, cls.map((c) => projectionHead(studentMap, c)), idx, views.length, cfg.studentTemp, a);
+        const globals = cls.filter((_, j) => idx[j] < nG);
+        if (!(cfg.koleoWeight > 0) || globals.length === 0) return dino;
+        // KoLeo per global view (the teacher's crops), averaged over the nG global views, as DINOv2 applies it.
+        const koleo = tf.div(tf.addN(globals.map((c) => koleoLoss(c))), nG);
+        return tf.add(dino, tf.mul(koleo, cfg.koleoWeight)) as tf.Scalar;
+      }, varList);
+      loss += readAndDispose(part.value)[0];
+      for (const [vn, g] of Object.entries(part.grads)) {
+        const prev = grads[vn];
+        grads[vn] = prev ? tf.add(prev, g) : g;
+        if (prev) tf.dispose([prev, g]);
+      }
+    }
     const gList = Object.values(grads);
     const gradNorm = readAndDispose(tf.tidy(() => tf.sqrt(tf.addN(gList.map((g) => tf.sum(tf.square(g)))))))[0];
     const cleanup = () => {
-      tf.dispose([value, ...gList, a, ...targets, ...tLogits]);
+      tf.dispose([...gList, a, ...targets, ...tLogits]);
       for (const v of views) tf.dispose(Object.values(v.patches) as tf.Tensor[]);
     };
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {

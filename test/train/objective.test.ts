@@ -6,6 +6,7 @@ import {
   classWeights,
   combinedCentre,
   dinoLoss,
+  dinoLossPart,
   koleoLoss,
   lossWeights,
   teacherTargets,
@@ -98,6 +99,19 @@ describe('DINO loss', () => {
     // pairs (0,1), (0,2): -(0.5 ln .75 + 0.5 ln .25) each; (1,0): -ln .5; (1,2): -ln .25
     const h = -(0.5 * Math.log(0.75) + 0.5 * Math.log(0.25));
     expect(loss).toBeCloseTo((2 * h - Math.log(0.5) - Math.log(0.25)) / 4, 5); // 0.938354
+  });
+
+  it('splits into per-view-group parts that sum to the whole loss', () => {
+    const q = [tf.tensor2d([[0.5, 0.5]]), tf.tensor2d([[1, 0]])];
+    const s = [tf.tensor2d([[0, 0]]), tf.tensor2d([[Math.log(3), 0]]), tf.tensor2d([[0, Math.log(3)]])];
+    const a = tf.tensor1d([1]);
+    const whole = dinoLoss(q, s, 1, a).dataSync()[0];
+    const globals = dinoLossPart(q, s.slice(0, 2), [0, 1], 3, 1, a).dataSync()[0];
+    const local = dinoLossPart(q, [s[2]], [2], 3, 1, a).dataSync()[0];
+    // the local view's part: pairs (0,2) and (1,2) of the 4: (h - ln .25) / 4
+    const h = -(0.5 * Math.log(0.75) + 0.5 * Math.log(0.25));
+    expect(local).toBeCloseTo((h - Math.log(0.25)) / 4, 5);
+    expect(globals + local).toBeCloseTo(whole, 5);
   });
 
   it('weights tiles by normalised sample weight when asked', () => {
