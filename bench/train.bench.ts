@@ -15,6 +15,7 @@ import { synthStats, synthTiles } from '../src/train/synthetic.js';
 import { memoryTileSource } from '../src/train/tiles.js';
 import { TrainerState } from '../src/train/trainer.js';
 import type { ConcreteBackend } from '../src/train/backend.js';
+import { cpus, loadavg } from 'node:os';
 import { countParams } from '../src/train/sizes.js';
 import type { Modality } from '../src/model/types.js';
 import type { TrainConfig } from '../src/config/sections/train.js';
@@ -94,16 +95,20 @@ export default async function (ctx: BenchContext): Promise<void> {
     const loader = new BatchLoader(memoryTileSource(tiles, stats), cfg, state.shape.patchSize, stats, 0);
     const label = `${cfg.size} ${c.backend} batch ${cfg.batchSize}, crops ${cfg.crops.globalCount}x${cfg.crops.globalSize}px + ${cfg.crops.localCount}x${cfg.crops.localSize}px`;
     const stepMs: number[] = [];
+    const cpuMs: number[] = [];
     const loadMs: number[] = [];
+    const load0 = loadavg()[0];
     const flops: number[] = [];
-    const peerMs: number[] = [];
+    const peerMs: { ms: number; cpuMs: number }[] = [];
     let peer: TorchPeer | null = null;
     let peerFlops = NaN;
     for (let i = 0; i <= c.reps; i++) {
       const t0 = performance.now();
       const batch = await loader.next();
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
       state.runStep(batch);
+      const c2 = process.cpuUsage(c1);
       const t2 = performance.now();
       const views = flopViews(batch);
       if (i === 0 && c.peer && !noTorch) {
@@ -113,19 +118,22 @@ export default async function (ctx: BenchContext): Promise<void> {
         const ours = countParams(state.specs).total;
         if (peer.params !== ours) throw new Error(`torch peer has ${peer.params} parameters, ours ${ours}: not the same model`);
       }
-      const tp = peer ? await peer.step() : NaN; // first step of each side warms up and is not counted
+      const tp = peer ? await peer.step() : null; // first step of each side warms up and is not counted
       if (i > 0) {
         stepMs.push(t2 - t1);
+        cpuMs.push((c2.user + c2.system) / 1000);
         loadMs.push(t1 - t0);
         flops.push(stepFlops(state.shape, { ...cfg.head, outDim: cfg.outDim }, views, cfg.crops.globalCount, cfg.batchSize));
-        if (peer) peerMs.push(tp);
+        if (tp) peerMs.push(tp);
       }
     }
     state.dispose();
     const oursIps = stepMs.map((ms) => (1000 * cfg.batchSize) / ms);
-    ctx.record({ name: `train step ${label}`, unit: 'ms', values: stepMs, note: 'one optimiser step, data excluded' });
+    const loadNote = `1-min load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+    ctx.record({ name: `train step ${label}`, unit: 'ms', values: stepMs, note: `one optimiser step, data excluded; ${loadNote}` });
+    ctx.record({ name: `train step CPU time ${label}`, unit: 'ms', values: cpuMs, note: 'CPU time of this process during the step (wasm and cpu compute on one thread): less sensitive to other load than wall time' });
     ctx.record({ name: `train throughput ${label}`, unit: 'images/s', values: oursIps, note: `tiles per second${absentNote}` });
-    ctx.record({ name: `train GFLOP/s ${label}`, unit: 'GFLOP/s', values: stepMs.map((ms, i) => flops[i] / ms / 1e6), note: `matmul FLOPs (${(flops[0] / 1e9).toFixed(2)} GFLOP/step: teacher fwd + student fwd + 2x fwd for backward) / step time` });
+    ctx.record({ name: `train GFLOP/s ${label}`, unit: 'GFLOP/s', values: stepMs.map((ms, i) => flops[i] / ms / 1e6), note: `matmul FLOPs (${(flops[0] / 1e9).toFixed(2)} GFLOP/step: teacher fwd + student fwd + 2x student fwd for backward) / step time` });
     ctx.record({ name: `batch build ${label}`, unit: 'ms', values: loadMs, note: 'shuffle + multi-crop + normalise (JS); runs between steps, only shard reads overlap a step' });
     if (c.peer) {
       ctx.record({ name: `peak RSS ours after ${cfg.size}`, unit: 'MiB', values: [ctx.peakRssMiB()], note: 'this process so far (RSS peaks only grow: after small it is the larger of the two)' });
@@ -134,11 +142,12 @@ export default async function (ctx: BenchContext): Promise<void> {
         continue;
       }
       const peerRss = await peer.close();
-      const peerIps = peerMs.map((ms) => (1000 * cfg.batchSize) / ms);
+      const peerIps = peerMs.map((p) => (1000 * cfg.batchSize) / p.ms);
       const peerNote = `PyTorch ${peer.version}, ${peer.threads} threads, same step and ${peer.params} parameters (bench/peers/torch_train_step.py), alternated with ours`;
-      ctx.record({ name: `torch peer step ${label}`, unit: 'ms', values: peerMs, note: peerNote });
+      ctx.record({ name: `torch peer step ${label}`, unit: 'ms', values: peerMs.map((p) => p.ms), note: peerNote });
+      ctx.record({ name: `torch peer step CPU time ${label}`, unit: 'ms', values: peerMs.map((p) => p.cpuMs), note: 'CPU time of the Python process during the step, all threads' });
       ctx.record({ name: `torch peer throughput ${label}`, unit: 'images/s', values: peerIps, note: peerNote });
-      ctx.record({ name: `torch peer GFLOP/s ${label}`, unit: 'GFLOP/s', values: peerMs.map((ms) => peerFlops / ms / 1e6), note: `${(peerFlops / 1e9).toFixed(2)} GFLOP/step, counted as ours (its views keep the modalities of our first batch)` });
+      ctx.record({ name: `torch peer GFLOP/s ${label}`, unit: 'GFLOP/s', values: peerMs.map((p) => peerFlops / p.ms / 1e6), note: `${(peerFlops / 1e9).toFixed(2)} GFLOP/step, counted as ours (its views keep the modalities of our first batch)` });
       ctx.record({ name: `torch peer peak RSS ${cfg.size}`, unit: 'MiB', values: [peerRss], note: 'the Python process' });
       ctx.record({ name: `ours / torch images/s ${label}`, unit: 'ratio', values: oursIps.map((x, i) => x / peerIps[i]), note: 'per alternated pair (A B A B); issue 13 target >= 0.3, goal 0.5' });
     }

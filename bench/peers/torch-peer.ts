@@ -83,9 +83,10 @@ export class TorchPeer {
     return JSON.parse(r.value) as Record<string, number>;
   }
 
-  /** One optimiser step; wall milliseconds as the peer timed it. */
-  async step(): Promise<number> {
-    return (await this.ask('step')).ms;
+  /** One optimiser step; wall and CPU (all threads) milliseconds as the peer timed them. */
+  async step(): Promise<{ ms: number; cpuMs: number }> {
+    const r = await this.ask('step');
+    return { ms: r.ms, cpuMs: r.cpu_ms };
   }
 
   /** Stops the peer; returns its peak RSS in MiB. */

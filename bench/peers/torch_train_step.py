@@ -12,7 +12,7 @@ so the benchmark can check that both sides count the same parameters.
 
 Protocol (stdin/stdout, one JSON object per line): the first line is the configuration; the script
 answers {"ready": true, "params": N, "threads": T}. Each following line "step" runs one optimiser
-step and answers {"ms": wall milliseconds, "loss": L}; "quit" prints {"peak_rss_mib": ...} and exits.
+step and answers {"ms": wall ms, "cpu_ms": CPU ms of all threads, "loss": L}; "quit" prints {"peak_rss_mib": ...} and exits.
 """
 import json
 import math
@@ -199,9 +199,9 @@ def main():
     for line in sys.stdin:
         cmd = line.strip()
         if cmd == "step":
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             loss = step.run()
-            print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "loss": loss}), flush=True)
+            print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "cpu_ms": (time.process_time() - c0) * 1000, "loss": loss}), flush=True)
         elif cmd == "quit":
             break
     print(json.dumps({"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
