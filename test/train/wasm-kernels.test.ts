@@ -22,16 +22,16 @@ function values(n: number, seed: number): Float32Array {
 }
 
 /** Runs fn on a backend and returns its outputs as plain arrays. */
-async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<tf.TypedArray[]> {
   await selectBackend(backend);
   return tf.tidy(fn).map((t) => {
-    const v = t.dataSync() as Float32Array;
+    const v = t.dataSync() as tf.TypedArray;
     t.dispose();
     return v;
   });
 }
 
-function expectClose(got: Float32Array, want: Float32Array, tol: number, what: string): void {
+function expectClose(got: tf.TypedArray, want: tf.TypedArray, tol: number, what: string): void {
   expect(got.length, what).toBe(want.length);
   let scale = 1e-6;
   for (const w of want) scale = Math.max(scale, Math.abs(w));
@@ -58,6 +58,28 @@ describe('wasm kernel replacements', () => {
     a.dispose();
     expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
     b.dispose();
+  });
+
+  it('slices and splits like plain tfjs, contiguous or strided, any rank', async () => {
+    const run = () => {
+      const x4 = tf.tensor(values(2 * 9 * 5 * 4, 7), [2, 9, 5, 4]);
+      const x2 = tf.tensor2d(values(6 * 7, 8), [6, 7]);
+      const i3 = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4], 'int32');
+      return [
+        tf.slice(x4, [1, 2, 0, 0], [1, 4, 5, 4]), // contiguous
+        tf.slice(x4, [0, 3, 1, 2], [2, 3, 3, 2]), // strided on every axis
+        tf.slice(x2, [2, 1], [3, 5]),
+        tf.slice(x2, [0, 0], [6, 0]), // empty
+        tf.slice(i3, [1, 0, 1], [1, 3, 2]),
+        ...tf.split(x4, 3, 1), // attention's qkv split: strided blocks
+        ...tf.split(x4, [1, 3], 3),
+        ...tf.split(x2, [2, 4], 0),
+      ];
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    expect(got).toHaveLength(want.length);
+    got.forEach((g, i) => expect(Array.from(g), `output ${i}`).toEqual(Array.from(want[i])));
   });
 
   it('gives the products of every transpose combination, 2-D and batched', async () => {
