@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { normaliseTrain } from '../../src/config/sections/train.js';
 import { selectBackend } from '../../src/train/backend.js';
-import { BatchLoader } from '../../src/train/loader.js';
-import { encodeViews, projectionHead, type ParamMap, type ViewTokens } from '../../src/train/model.js';
+import { encodeViews, projectionHead, type ParamMap } from '../../src/train/model.js';
 import { dinoLoss } from '../../src/train/objective.js';
-import { createVariables, disposeVars, initParamValues } from '../../src/train/params.js';
-import { synthStats, synthTiles } from '../../src/train/synthetic.js';
-import { memoryTileSource } from '../../src/train/tiles.js';
-import { trainSpecs } from '../../src/train/trainer.js';
+import { createVariables, disposeVars } from '../../src/train/params.js';
 import { fastWasmKernelsInstalled } from '../../src/train/wasm-kernels.js';
+import { lossCase } from './synthetic.js';
 
 afterAll(async () => {
   await selectBackend('cpu');
@@ -117,20 +113,10 @@ describe('wasm kernel replacements', () => {
   });
 
   it('gives the whole DINO loss the same gradients for every parameter', async () => {
-    const tiles = synthTiles({ count: 4, size: 24 });
-    const stats = synthStats(tiles);
-    const cfg = normaliseTrain({ batch_size: 2, out_dim: 16, head: { hidden_dim: 16, bottleneck_dim: 8 }, crops: { global_size: 16, local_size: 8, local_count: 2 } });
-    const { shape, specs } = trainSpecs(cfg);
-    const vals = initParamValues(specs, 3);
-    for (const [k, v] of vals) if (k.startsWith('fusion.o')) for (let i = 0; i < v.length; i++) v[i] = 0.05 * Math.sin(i + 1);
-    const batch = await new BatchLoader(memoryTileSource(tiles, stats), cfg, 8, stats, 0).next();
+    const { shape, specs, vals, viewTokens } = await lossCase();
     const run = () => {
       const vars = createVariables(specs, vals, true);
-      const views: ViewTokens[] = batch.views.map((v) => {
-        const p: ViewTokens['patches'] = {};
-        for (const m of v.modalities) p[m] = tf.tensor3d(v.patches[m]!, [2, v.grid * v.grid, v.patches[m]!.length / (2 * v.grid * v.grid)]);
-        return { grid: v.grid, patches: p };
-      });
+      const views = viewTokens();
       const targets = [0, 1].map((s) => tf.softmax(tf.mul(tf.tensor2d(values(32, s + 10), [2, 16]), 3)) as tf.Tensor2D);
       const map = vars as unknown as ParamMap;
       const { value, grads } = tf.variableGrads(() => dinoLoss(targets, encodeViews(map, shape, views).map((c) => projectionHead(map, c)), 0.1, tf.tensor1d([0.5, 0.5])), [...vars.values()]);
