@@ -150,6 +150,7 @@ export default async function (ctx: BenchContext): Promise<void> {
       ctx.record({ name: `torch peer GFLOP/s ${label}`, unit: 'GFLOP/s', values: peerMs.map((p) => peerFlops / p.ms / 1e6), note: `${(peerFlops / 1e9).toFixed(2)} GFLOP/step, counted as ours (its views keep the modalities of our first batch)` });
       ctx.record({ name: `torch peer peak RSS ${cfg.size}`, unit: 'MiB', values: [peerRss], note: 'the Python process' });
       ctx.record({ name: `ours / torch images/s ${label}`, unit: 'ratio', values: oursIps.map((x, i) => x / peerIps[i]), note: 'per alternated pair (A B A B); issue 13 target >= 0.3, goal 0.5' });
+      ctx.record({ name: `torch / ours CPU time per step ${label}`, unit: 'ratio', values: cpuMs.map((c, i) => peerMs[i].cpuMs / c), note: 'per pair: work done per CPU-second, ours relative to the peer (ours runs on one thread, the peer on all cores); steadier than the wall-time ratio on a shared machine' });
     }
   }
 
