@@ -10,3 +10,8 @@ export function svgToPng(svg: string, scale = 1.5): Buffer {
   });
   return r.render().asPng();
 }
+
+/** Text for SVG content and attributes (the sampling report's charts, the training evaluation's). */
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -3,7 +3,7 @@
 // and whole row groups by their ranges, so a resume does not decode the tiles before n.
 import path from 'node:path';
 import { MODALITIES, type Modality } from '../model/types.js';
-import { bandMoments, columnsFor, openCorpus, openShard, readShardRows } from '../shard/index.js';
+import { bandMoments, columnsFor, openCorpus, openShard, readShardFile, readShardRows } from '../shard/index.js';
 import { TrainError } from '../errors.js';
 import type { CorpusStats, TileSource, TrainTile } from './tiles.js';
 
@@ -26,6 +26,11 @@ export function corpusTileSource(dir: string, opts: CorpusSourceOptions = {}): T
   if (corpus.manifest.tiles === 0) throw new TrainError(`${dir}: the corpus has no tiles`);
   return {
     stats: async () => stats,
+    async tileIds() {
+      const ids: string[] = [];
+      for (const s of corpus.manifest.shards) for await (const t of readShardFile(path.join(dir, s.file), { columns: ['tile_id'] })) ids.push(t.tileId);
+      return ids;
+    },
     async *read(from: number): AsyncGenerator<TrainTile> {
       let base = 0;
       for (const s of corpus.manifest.shards) {

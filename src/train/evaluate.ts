@@ -12,9 +12,10 @@ import { writeFileAtomic } from '../atomic-file.js';
 import { corpusTileSource } from './corpus.js';
 import { readEncoder } from './export.js';
 import { extractFeatures, randomEncoder, type EncoderWeights } from './features.js';
-import { isHeldOut, knnPredict, knnReport, type KnnReport } from './knn.js';
+import { knnPredict, knnReport, type KnnReport } from './knn.js';
 import type { FeatureKind } from './model.js';
 import type { ModelSize } from './sizes.js';
+import { DEFAULT_SPLIT, isHeldOut, type HeldOutSplit } from './split.js';
 import type { TileSource } from './tiles.js';
 
 export interface EncoderRef {
@@ -35,9 +36,8 @@ export function loadEncoder(ref: EncoderRef): EncoderWeights {
 
 export interface EvalOptions {
   k?: number;
-  /** Percent of tiles held out (by tile-id hash). Default 30. */
-  heldOutPercent?: number;
-  splitSeed?: number;
+  /** The held-out split (tile-id hash). Default 30 %, seed 0; a run's own split for run comparisons. */
+  split?: HeldOutSplit;
   inputSize?: number;
   modalities?: Modality[];
   backend?: TrainBackend;
@@ -50,12 +50,12 @@ export async function evalKnnSource(source: TileSource, enc: EncoderWeights, opt
   const choice = await selectBackend(opts.backend ?? 'auto');
   opts.log?.(describeChoice(choice));
   const f = await extractFeatures(source, enc, { inputSize: opts.inputSize, modalities: opts.modalities, feature: opts.feature });
-  const pct = opts.heldOutPercent ?? 30;
+  const split = opts.split ?? DEFAULT_SPLIT;
   const trainIdx: number[] = [];
   const testIdx: number[] = [];
   f.tileIds.forEach((id, i) => {
     if (f.labels[i] === 0) return; // no valid land cover: no label
-    (isHeldOut(id, pct, opts.splitSeed ?? 0) ? testIdx : trainIdx).push(i);
+    (isHeldOut(id, split) ? testIdx : trainIdx).push(i);
   });
   if (trainIdx.length === 0 || testIdx.length === 0)
     throw new TrainError(`kNN needs labelled tiles on both sides of the split; got ${trainIdx.length} reference and ${testIdx.length} held-out tiles`);
@@ -81,21 +81,38 @@ export interface RunComparison {
   trained: KnnReport;
 }
 
-/**
- * The done-when figure of a pretraining run: kNN of the run's encoder and of the random
- * initialisation it started from (size and seed from <runDir>/train.json), same split and options.
- */
-export async function compareRunKnn(corpusDir: string, runDir: string, opts: EvalOptions = {}): Promise<RunComparison> {
+/** What a comparison needs from a finished run: its random initialisation and its held-out split. */
+export interface RunIdentity {
+  size: ModelSize;
+  seed: number;
+  /** The run's split (runs from before the split was configurable used the eval default). */
+  split: HeldOutSplit;
+  /** Whether training left the held-out tiles out (false for older runs). */
+  excluded: boolean;
+}
+
+export function readRunIdentity(runDir: string): RunIdentity {
   const summary = path.join(runDir, 'train.json');
-  let cfg: { size: ModelSize; seed: number };
+  let cfg: { size: ModelSize; seed: number; heldOut?: HeldOutSplit & { exclude: boolean } };
   try {
-    cfg = (JSON.parse(fs.readFileSync(summary, 'utf8')) as { config: { size: ModelSize; seed: number } }).config;
+    cfg = (JSON.parse(fs.readFileSync(summary, 'utf8')) as { config: typeof cfg }).config;
   } catch (e) {
     throw new TrainError(`cannot read ${summary} (a finished \`terrafm train\` run writes it): ${(e as Error).message}`, e);
   }
+  const split = cfg.heldOut ? { percent: cfg.heldOut.percent, seed: cfg.heldOut.seed } : DEFAULT_SPLIT;
+  return { size: cfg.size, seed: cfg.seed, split, excluded: cfg.heldOut?.exclude ?? false };
+}
+
+/**
+ * The done-when figure of a pretraining run: kNN of the run's encoder and of the random
+ * initialisation it started from (size, seed and held-out split from <runDir>/train.json).
+ */
+export async function compareRunKnn(corpusDir: string, runDir: string, opts: EvalOptions = {}): Promise<RunComparison> {
+  const run = readRunIdentity(runDir);
+  const o = { ...opts, split: run.split };
   const source = corpusTileSource(corpusDir, { modalities: opts.modalities });
-  const random = await evalKnnSource(source, loadEncoder({ dir: null, size: cfg.size, seed: cfg.seed }), opts);
-  const trained = await evalKnnSource(source, loadEncoder({ dir: path.join(runDir, 'encoder') }), opts);
+  const random = await evalKnnSource(source, loadEncoder({ dir: null, size: run.size, seed: run.seed }), o);
+  const trained = await evalKnnSource(source, loadEncoder({ dir: path.join(runDir, 'encoder') }), o);
   return { random, trained };
 }
 
@@ -103,6 +120,8 @@ export interface EmbedOptions {
   inputSize?: number;
   modalities?: Modality[];
   backend?: TrainBackend;
+  /** Where the weights came from, recorded in the file's metadata (e.g. `random init tiny seed 0`). */
+  origin?: string;
   log?: (line: string) => void;
 }
 
@@ -131,12 +150,14 @@ export async function embedToParquet(source: TileSource, enc: EncoderWeights, ou
       { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
       { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
     ],
-    kvMetadata: [{ key: 'terrafm:embedding', value: JSON.stringify({ dim: f.dim, size: enc.shape.size, feature: 'normed CLS token' }) }],
+    kvMetadata: [{ key: 'terrafm:embedding', value: JSON.stringify({ dim: f.dim, size: enc.shape.size, feature: 'normed CLS token', ...(opts.origin ? { encoder: opts.origin } : {}) }) }],
   });
   writeFileAtomic(outFile, Buffer.from(buf));
   return n;
 }
 
-export async function embedCorpus(corpusDir: string, encoderDir: string, outFile: string, opts: EmbedOptions = {}): Promise<number> {
-  return embedToParquet(corpusTileSource(corpusDir, { modalities: opts.modalities }), loadEncoder({ dir: encoderDir }), outFile, opts);
+/** `encoderDir` null: the random initialisation of `opts.size` / `opts.seed` (the baseline a run starts from). */
+export async function embedCorpus(corpusDir: string, encoderDir: string | null, outFile: string, opts: EmbedOptions & { size?: ModelSize; seed?: number } = {}): Promise<number> {
+  const origin = encoderDir ?? `random init ${opts.size ?? 'tiny'} seed ${opts.seed ?? 0}`;
+  return embedToParquet(corpusTileSource(corpusDir, { modalities: opts.modalities }), loadEncoder({ dir: encoderDir, size: opts.size, seed: opts.seed }), outFile, { origin, ...opts });
 }

@@ -4,7 +4,6 @@
 // per-class accuracies), because rare classes matter.
 import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../model/types.js';
 import { TrainError } from '../errors.js';
-import { deriveSeed } from './rng.js';
 
 function normalise(f: Float32Array, n: number, d: number): Float32Array {
   const out = new Float32Array(f.length);
@@ -93,11 +92,6 @@ export function knnReport(preds: number[], labels: number[], k: number, trainCou
     balancedAccuracy: perClass.length ? perClass.reduce((s, c) => s + c.accuracy, 0) / perClass.length : NaN,
     perClass,
   };
-}
-
-/** Deterministic held-out split by tile id: about `percent`% of tiles are held out. */
-export function isHeldOut(tileId: string, percent: number, seed = 0): boolean {
-  return deriveSeed(seed, 'heldout', tileId) % 100 < percent;
 }
 
 export function formatKnn(r: KnnReport, title: string): string {

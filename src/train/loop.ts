@@ -15,6 +15,7 @@ import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { lossCurvePng, lossCurveSvg, type CurvePoint } from './curve.js';
 import { writeEncoder } from './export.js';
 import { BatchLoader, type Batch, type StreamState } from './loader.js';
+import { trainingSplit, type SplitRecord } from './split.js';
 import type { TileSource } from './tiles.js';
 import { TrainerState, type StepMetrics } from './trainer.js';
 
@@ -58,12 +59,18 @@ export interface TrainResult {
   imagesPerSec: number;
   encoderDir: string | null;
   stopped: 'done' | 'stopAfter' | 'interrupted';
+  /** The held-out split and whether training left it out. */
+  split: SplitRecord;
 }
 
 function sameModel(a: TrainConfig, b: TrainConfig): string | null {
   if (a.size !== b.size) return `size ${b.size} in the checkpoint, ${a.size} now`;
   if (a.outDim !== b.outDim) return `out_dim ${b.outDim} in the checkpoint, ${a.outDim} now`;
   if (a.head.hiddenDim !== b.head.hiddenDim || a.head.bottleneckDim !== b.head.bottleneckDim) return 'head widths differ from the checkpoint';
+  // The data position counts the training tiles, so the split must not change (older checkpoints trained on all tiles).
+  const h = b.heldOut ?? { percent: a.heldOut.percent, seed: a.heldOut.seed, exclude: false };
+  if (h.exclude !== a.heldOut.exclude || (a.heldOut.exclude && (h.percent !== a.heldOut.percent || h.seed !== a.heldOut.seed)))
+    return `held-out split ${h.exclude ? `${h.percent} % seed ${h.seed} excluded` : 'not excluded'} in the checkpoint, ${a.heldOut.exclude ? `${a.heldOut.percent} % seed ${a.heldOut.seed} excluded` : 'not excluded'} now`;
   return null;
 }
 
@@ -77,10 +84,12 @@ function truncateMetrics(file: string, step: number): void {
   writeFileAtomic(file, keep.map((l) => l + '\n').join(''));
 }
 
-export async function trainWith(source: TileSource, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? (() => {});
   const choice = await selectBackend(cfg.backend);
   log(describeChoice(choice));
+  const { source, record: split } = await trainingSplit(corpus, cfg.heldOut);
+  log(`training on ${split.trainTiles} tiles; ${split.heldOutTiles} held out for evaluation (${split.percent} %, seed ${split.seed})${split.excluded ? '' : ', NOT excluded from training'}`);
   const stats = await source.stats();
   fs.mkdirSync(opts.outDir, { recursive: true });
   const ckptFile = path.join(opts.outDir, CHECKPOINT_FILE);
@@ -186,6 +195,7 @@ export async function trainWith(source: TileSource, cfg: TrainConfig, opts: Trai
       imagesPerSec: busySeconds > 0 ? ((state.step - startStep) * cfg.batchSize) / busySeconds : 0,
       encoderDir,
       stopped,
+      split,
     };
     writeFileAtomic(path.join(opts.outDir, 'train.json'), JSON.stringify({ ...result, config: cfg, memory: tf.memory().numBytes }, null, 2) + '\n');
     if (stopped === 'interrupted') throw new InterruptedError(`training stopped at step ${state.step}; checkpoint saved in ${ckptFile} (rerun with --resume)`);

@@ -1,17 +1,23 @@
 // The train stage as `terrafm run` sees it: pretrain on <run>/corpus into <run>/train, resuming from
-// the checkpoint a killed or interrupted run left, then report kNN accuracy of the pretrained encoder
-// next to the random initialisation it started from (same held-out split).
+// the checkpoint a killed or interrupted run left, then evaluate the pretrained encoder next to the
+// random initialisation it started from, on the held-out tiles training left out: land-cover kNN,
+// and, when the corpus has S1 and S2 L2A, cross-modal retrieval and kNN. Writes knn.json,
+// eval.json, eval.md and eval.svg/png into <run>/train and the headline figures into run.json.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stage } from '../pipeline/stage.js';
+import { svgToPng } from '../svg-to-png.js';
+import { formatCrossModalKnn, formatRetrieval } from './crossmodal.js';
+import { evaluationMarkdown, evaluationSummary, EVAL_PICTURE, rankHistogramSvg, type StageEvaluation } from './eval-report.js';
+import { compareRunCrossModal, DEFAULT_PAIR } from './evaluate-crossmodal.js';
 import { CHECKPOINT_FILE } from './loop.js';
-import { compareRunKnn, formatKnn, trainOnCorpus } from './index.js';
+import { compareRunKnn, corpusTileSource, formatKnn, trainOnCorpus } from './index.js';
 
 export const TRAIN_DIR = 'train';
 
 export const trainStage: Stage = {
   name: 'train',
-  description: 'Pretrain TerraFM on the corpus (DINO self-distillation, dual centering), then kNN vs random init',
+  description: 'Pretrain TerraFM on the corpus (DINO self-distillation, dual centering), then kNN and cross-modal retrieval vs random init',
   enabled: (config) => config.train !== undefined,
   async run(ctx) {
     const cfg = ctx.config.train;
@@ -31,8 +37,24 @@ export const trainStage: Stage = {
     progress.done(`${result.stepsThisRun} steps on ${result.backend}, final loss ${result.finalLoss.toFixed(4)}`);
     const knn = await compareRunKnn(corpus, outDir, { backend: cfg.backend });
     writeFileSync(join(outDir, 'knn.json'), `${JSON.stringify(knn, null, 2)}\n`);
-    ctx.log.info(formatKnn(knn.random, "kNN, random initialisation"));
-    ctx.log.info(formatKnn(knn.trained, "kNN, pretrained encoder"));
+    ctx.log.info(formatKnn(knn.random, 'kNN, random initialisation'));
+    ctx.log.info(formatKnn(knn.trained, 'kNN, pretrained encoder'));
+    const evaluation: StageEvaluation = { split: result.split, knn, crossModal: null };
+    const stats = await corpusTileSource(corpus).stats();
+    const missing = DEFAULT_PAIR.filter((m) => !stats.modalities[m]);
+    if (missing.length) evaluation.crossModalSkipped = `the corpus has no ${missing.join(' or ')}`;
+    else {
+      const cm = await compareRunCrossModal(corpus, outDir, { backend: cfg.backend });
+      evaluation.crossModal = cm;
+      for (const [title, r] of [['random initialisation', cm.random], ['pretrained encoder', cm.trained]] as const) {
+        for (const x of r.retrieval) ctx.log.info(formatRetrieval(x, title));
+        ctx.log.info(formatCrossModalKnn(r.knn, title));
+      }
+      writeFileSync(join(outDir, `${EVAL_PICTURE}.svg`), rankHistogramSvg(cm));
+      writeFileSync(join(outDir, `${EVAL_PICTURE}.png`), svgToPng(rankHistogramSvg(cm)));
+    }
+    writeFileSync(join(outDir, 'eval.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+    writeFileSync(join(outDir, 'eval.md'), evaluationMarkdown(evaluation));
     return {
       status: 'ok',
       summary: {
@@ -42,8 +64,7 @@ export const trainStage: Stage = {
         finalLoss: result.finalLoss,
         imagesPerSec: result.imagesPerSec,
         encoder: result.encoderDir,
-        knnRandom: knn.random.accuracy,
-        knnPretrained: knn.trained.accuracy,
+        ...evaluationSummary(evaluation),
       },
     };
   },

@@ -40,12 +40,15 @@ export interface TileSource {
   stats(): Promise<CorpusStats>;
   /** Tiles in a fixed stream order starting at stream index `from` (0-based); ends at the corpus end. */
   read(from: number): AsyncIterable<TrainTile>;
+  /** Every tile id in stream order, without decoding pixels (the held-out split needs them). */
+  tileIds(): Promise<string[]>;
 }
 
 /** A TileSource over tiles held in memory (tests, small evaluations). */
 export function memoryTileSource(tiles: TrainTile[], stats: CorpusStats): TileSource {
   return {
     stats: async () => stats,
+    tileIds: async () => tiles.map((t) => t.tileId),
     async *read(from: number) {
       for (let i = from; i < tiles.length; i++) yield tiles[i];
     },

@@ -10,6 +10,7 @@ import { knnPredict, knnReport } from '../../src/train/knn.js';
 import { trainOnCorpus } from '../../src/train/index.js';
 import { normaliseTrain } from '../../src/config/sections/train.js';
 import { readEncoder } from '../../src/train/export.js';
+import { isHeldOut } from '../../src/train/split.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
 afterAll(() => cleanupTempDirs());
@@ -48,7 +49,7 @@ describe('trainOnCorpus', () => {
     await writeCorpus(dir, Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 })));
     const cfg = normaliseTrain({
       steps: 2, batch_size: 2, out_dim: 16, head: { hidden_dim: 8, bottleneck_dim: 4 }, backend: 'wasm', shuffle_buffer: 2,
-      crops: { global_size: 16, local_size: 8, local_count: 1 },
+      crops: { global_size: 16, local_size: 8, local_count: 1 }, held_out: { percent: 50 },
     });
     const run = path.join(dir, 'run');
     const r = await trainOnCorpus(dir, cfg, { outDir: run });
@@ -56,9 +57,17 @@ describe('trainOnCorpus', () => {
     expect(Number.isFinite(r.finalLoss)).toBe(true);
     expect(readEncoder(r.encoderDir!).step).toBe(2);
     expect(fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
-    // the done-when comparison: same split for the run's encoder and its random initialisation
-    const c = await compareRunKnn(dir, run, { backend: 'wasm', inputSize: 16, heldOutPercent: 50, k: 3 });
+    // the held-out half of the tiles was left out of training, and the run says so
+    const ids = Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 }).tileId);
+    const held = ids.filter((id) => isHeldOut(id, { percent: 50, seed: 0 }));
+    expect(held.length).toBeGreaterThan(0);
+    expect(r.split).toEqual({ percent: 50, seed: 0, excluded: true, trainTiles: 6 - held.length, heldOutTiles: held.length });
+    expect(JSON.parse(fs.readFileSync(path.join(run, 'train.json'), 'utf8')).split).toEqual(r.split);
+    // the done-when comparison: the run's own split (50 %, from train.json, not the eval default) for
+    // the run's encoder and its random initialisation
+    const c = await compareRunKnn(dir, run, { backend: 'wasm', inputSize: 16, k: 3 });
     expect(c.trained.test).toBe(c.random.test);
+    expect(c.trained.test).toBe(held.length);
     expect(c.trained.train + c.trained.test).toBe(6);
   });
 });
@@ -79,9 +88,9 @@ describe('kNN', () => {
     const dir = tempDir('knn');
     await writeCorpus(dir, Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 })));
     const src = corpusTileSource(dir);
-    const r = await evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, heldOutPercent: 50, k: 3 });
+    const r = await evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, split: { percent: 50, seed: 0 }, k: 3 });
     expect(r.train + r.test).toBe(6);
     expect(r.accuracy).toBeGreaterThanOrEqual(0);
-    await expect(evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, heldOutPercent: 0 })).rejects.toThrow(/0 held-out tiles/);
+    await expect(evalKnnSource(src, randomEncoder('tiny', 0), { backend: 'wasm', inputSize: 16, split: { percent: 0, seed: 0 } })).rejects.toThrow(/0 held-out tiles/);
   });
 });

@@ -36,6 +36,9 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend; auto picks the best present and says which.' },
     seed: { type: 'string', valueName: '<n>', default: '0', description: 'Random seed.' },
     'sample-weight': { type: 'boolean', description: 'Weight the loss by each tile\'s sample_weight.' },
+    'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out for `eval` (tile-id hash, the split `eval` uses); training leaves them out.' },
+    'split-seed': { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the held-out split hash.' },
+    'include-held-out': { type: 'boolean', description: 'Train on the held-out tiles too (the evaluations then score tiles the encoder trained on).' },
     resume: { type: 'boolean', description: 'Continue from <out>/checkpoint.tfmc (exact: weights, optimizer, teacher, centres, data position).' },
   },
   examples: [
@@ -56,6 +59,11 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     set('backend', oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const));
     set('seed', int(values, 'seed', 0));
     if (values['sample-weight'] === true) o.use_sample_weight = true;
+    const heldOut = int(values, 'held-out', 1, 99);
+    const splitSeed = int(values, 'split-seed', 0);
+    const include = values['include-held-out'] === true;
+    if (heldOut !== undefined || splitSeed !== undefined || include)
+      o.held_out = { ...(heldOut !== undefined ? { percent: heldOut } : {}), ...(splitSeed !== undefined ? { seed: splitSeed } : {}), ...(include ? { exclude: false } : {}) };
     const centering = oneOf(values, 'centering', ['dual', 'dino'] as const);
     const lambda = num(values, 'lambda');
     if (centering !== undefined || lambda !== undefined) o.centering = { ...(centering ? { mode: centering } : {}), ...(lambda !== undefined ? { lambda } : {}) };
@@ -73,6 +81,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
       ...opts.overrides,
       ...(base.crops || opts.overrides.crops ? { crops: { ...base.crops, ...opts.overrides.crops } } : {}),
       ...(base.centering || opts.overrides.centering ? { centering: { ...base.centering, ...opts.overrides.centering } } : {}),
+      ...(base.held_out || opts.overrides.held_out ? { held_out: { ...base.held_out, ...opts.overrides.held_out } } : {}),
     };
     const cfg = trainConfigFrom(raw, opts.pipeline ?? 'command line');
     const err = process.stderr;
@@ -84,7 +93,8 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     });
     if (err.isTTY) err.write('\n');
     (io?.stdout ?? process.stdout).write(
-      `trained ${cfg.size} for ${r.steps} steps on ${r.backend}: final loss ${r.finalLoss.toFixed(4)}, ${r.imagesPerSec.toFixed(1)} img/s; encoder in ${r.encoderDir}\n`,
+      `trained ${cfg.size} for ${r.steps} steps on ${r.backend}: final loss ${r.finalLoss.toFixed(4)}, ${r.imagesPerSec.toFixed(1)} img/s; encoder in ${r.encoderDir}\n` +
+        `split: ${r.split.trainTiles} training tiles, ${r.split.heldOutTiles} held out (${r.split.percent} %, seed ${r.split.seed}, ${r.split.excluded ? 'excluded from training' : 'INCLUDED in training'})\n`,
     );
     return 0;
   },

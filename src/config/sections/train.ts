@@ -101,6 +101,19 @@ export interface TrainConfig {
   shuffleBuffer: number;
   /** Weight each tile's loss by its sampler weight (normalised to mean 1 in the batch). Default false. */
   useSampleWeight: boolean;
+  /**
+   * The held-out split that `eval` scores on (a hash of the tile id, src/train/split.ts). Training
+   * leaves those tiles out unless `exclude` is false, so the evaluations never score tiles the
+   * encoder trained on (for cross-modal retrieval that would be leakage).
+   */
+  heldOut: {
+    /** Percent of tiles held out. Default 30 (what `eval` uses). */
+    percent: number;
+    /** Seed of the split hash. Default 0. */
+    seed: number;
+    /** Train without the held-out tiles. Default true. */
+    exclude: boolean;
+  };
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
@@ -128,6 +141,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 0,
   shuffleBuffer: 32,
   useSampleWeight: false,
+  heldOut: { percent: 30, seed: 0, exclude: true },
 };
 
 export interface RawTrain {
@@ -162,6 +176,7 @@ export interface RawTrain {
   seed?: number;
   shuffle_buffer?: number;
   use_sample_weight?: boolean;
+  held_out?: { percent?: number; seed?: number; exclude?: boolean };
 }
 
 const num = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'number', description, ...extra });
@@ -242,6 +257,14 @@ export const trainSchema: JsonSchema = strictObject(
     seed: int('Random seed. Default 0.', 0),
     shuffle_buffer: int('Shuffle buffer size in tiles. Default 32.'),
     use_sample_weight: { type: 'boolean', description: 'Weight the loss by sample_weight. Default false.' },
+    held_out: strictObject(
+      {
+        percent: int('Percent of tiles held out for evaluation (tile-id hash). Default 30.', 1, { maximum: 99 }),
+        seed: int('Seed of the split hash. Default 0.', 0),
+        exclude: { type: 'boolean', description: 'Leave the held-out tiles out of training. Default true.' },
+      },
+      { description: 'The held-out split the evaluations score on; training excludes it by default.' },
+    ),
   },
   { description: 'TerraFM pretraining.' },
 );
@@ -298,6 +321,11 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
     seed: r.seed ?? d.seed,
     shuffleBuffer: r.shuffle_buffer ?? d.shuffleBuffer,
     useSampleWeight: r.use_sample_weight ?? d.useSampleWeight,
+    heldOut: {
+      percent: r.held_out?.percent ?? d.heldOut.percent,
+      seed: r.held_out?.seed ?? d.heldOut.seed,
+      exclude: r.held_out?.exclude ?? d.heldOut.exclude,
+    },
   };
 }
 

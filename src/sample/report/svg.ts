@@ -4,14 +4,12 @@
 import { CLASS_COLOURS } from '../classes.js';
 import { WORLDCOVER_NAMES } from '../../model/types.js';
 import type { SampleReport } from './build.js';
+import { escapeXml } from '../../svg-to-png.js';
 
 /** Series colours: grey for the population, then distinct hues for policies (colour-blind friendly order). */
 export const SERIES_COLOURS = ['#9e9e9e', '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
 
-export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Grouped horizontal bars: one group per class, one bar per series (filtered population + each policy). */
 export function classShareBarsSvg(r: SampleReport): string {
