@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { embedCommand } from '../../src/cli/commands/embed.js';
 import { evalCommand } from '../../src/cli/commands/eval.js';
 import { modelCommand } from '../../src/cli/commands/model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
@@ -75,7 +76,33 @@ describe('terrafm eval', () => {
     expect(() => evalCommand.parse({}, ['knn', 'c'])).toThrow(/exactly one of --encoder <dir>, --random-init or --run <dir>/);
     expect(() => evalCommand.parse({ run: 'r', encoder: 'e' }, ['knn', 'c'])).toThrow(/exactly one/);
     expect(evalCommand.parse({ run: 'r' }, ['knn', 'c'])).toMatchObject({ run: 'r', encoder: null });
-    expect(() => evalCommand.parse({}, ['linear', 'c'])).toThrow(/unknown task "linear"/);
+    expect(() => evalCommand.parse({}, ['linear', 'c'])).toThrow(/unknown task "linear"; expected: knn or retrieval/);
     expect(evalCommand.parse({ 'random-init': true, k: '5' }, ['knn', 'c'])).toMatchObject({ encoder: null, k: 5, size: 'tiny' });
+  });
+
+  it('parses retrieval and cross-modal kNN: a pair of different modalities, --cross-modal only for knn', () => {
+    expect(evalCommand.parse({ run: 'r' }, ['retrieval', 'c'])).toMatchObject({ task: 'retrieval', query: 's1', reference: 's2_l2a', heldOut: 30, splitSeed: 0 });
+    expect(evalCommand.parse({ run: 'r', 'cross-modal': true, query: 's2_l2a', reference: 's1' }, ['knn', 'c'])).toMatchObject({ crossModal: true, query: 's2_l2a', reference: 's1' });
+    expect(() => evalCommand.parse({ run: 'r', 'cross-modal': true }, ['retrieval', 'c'])).toThrow('--cross-modal belongs to `eval knn`');
+    expect(() => evalCommand.parse({ run: 'r', query: 's1', reference: 's1' }, ['retrieval', 'c'])).toThrow('--query and --reference are both s1; expected two different modalities');
+    expect(() => evalCommand.parse({ run: 'r', query: 's3' }, ['retrieval', 'c'])).toThrow(UsageError);
+  });
+});
+
+describe('held-out split flags and embed --random-init', () => {
+  it('maps --held-out, --split-seed and --include-held-out to train.held_out', () => {
+    const o = trainCommand.parse({ out: 'r', 'held-out': '20', 'split-seed': '3', 'include-held-out': true }, ['corpus']);
+    expect(o.overrides.held_out).toEqual({ percent: 20, seed: 3, exclude: false });
+    expect(trainConfigFrom(o.overrides, 'command line').heldOut).toEqual({ percent: 20, seed: 3, exclude: false });
+    // the default excludes the split eval uses
+    expect(trainConfigFrom({}, 'command line').heldOut).toEqual({ percent: 30, seed: 0, exclude: true });
+    expect(() => trainConfigFrom({ held_out: { percent: 100 } }, 'p.yaml')).toThrow(/train.held_out.percent: 100 is out of range/);
+  });
+
+  it('embed takes exactly one of --encoder or --random-init (with --size and --seed)', () => {
+    expect(embedCommand.parse({ 'random-init': true, size: 'small', seed: '2', out: 'e.parquet' }, ['c'])).toMatchObject({ encoder: null, size: 'small', seed: 2 });
+    expect(embedCommand.parse({ encoder: 'enc', out: 'e.parquet' }, ['c'])).toMatchObject({ encoder: 'enc' });
+    expect(() => embedCommand.parse({ out: 'e.parquet' }, ['c'])).toThrow('terrafm embed: give exactly one of --encoder <dir> or --random-init');
+    expect(() => embedCommand.parse({ encoder: 'enc', 'random-init': true, out: 'e.parquet' }, ['c'])).toThrow(/exactly one/);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hyparquetRead } from './parquet-read.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { corpusTileSource } from '../../src/train/corpus.js';
-import { compareRunKnn, embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
+import { compareRunKnn, embedCorpus, embedToParquet, evalKnnSource } from '../../src/train/evaluate.js';
 import { randomEncoder } from '../../src/train/features.js';
 import { knnPredict, knnReport } from '../../src/train/knn.js';
 import { trainOnCorpus } from '../../src/train/index.js';
@@ -40,6 +40,13 @@ describe('shard corpus as a TileSource', () => {
     expect(rows.map((r) => r.tile_id)).toEqual(all);
     expect((rows[0].embedding as number[]).length).toBe(96);
     expect(fs.statSync(out).size).toBeGreaterThan(7 * 96 * 4 * 0.5);
+
+    // embed --random-init: the same vectors as the run's starting point, and the file says so
+    const init = path.join(dir, 'init.parquet');
+    expect(await embedCorpus(dir, null, init, { size: 'tiny', seed: 0, backend: 'wasm', inputSize: 16 })).toBe(7);
+    const initRows = await hyparquetRead(init);
+    expect(initRows.map((r) => r.embedding)).toEqual(rows.map((r) => r.embedding));
+    expect(fs.readFileSync(init).includes('random init tiny seed 0')).toBe(true);
   });
 });
 
