@@ -10,6 +10,8 @@ import { knnPredict, knnReport } from '../../src/train/knn.js';
 import { trainOnCorpus } from '../../src/train/index.js';
 import { normaliseTrain } from '../../src/config/sections/train.js';
 import { readEncoder } from '../../src/train/export.js';
+import { PassThrough } from 'node:stream';
+import { evalCommand, type EvalCommandOptions } from '../../src/cli/commands/eval.js';
 import { isHeldOut } from '../../src/train/split.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
@@ -76,6 +78,22 @@ describe('trainOnCorpus', () => {
     expect(c.trained.test).toBe(c.random.test);
     expect(c.trained.test).toBe(held.length);
     expect(c.trained.train + c.trained.test).toBe(6);
+
+    // the commands over the same run: retrieval both ways and cross-modal kNN, on the run's split
+    const run1 = async (o: Partial<EvalCommandOptions>) => {
+      let text = '';
+      const stdout = new PassThrough().on('data', (d) => (text += String(d)));
+      const base = evalCommand.parse({ run, 'input-size': '16', k: '3', backend: 'wasm' }, ['retrieval', dir]);
+      expect(await evalCommand.run({ ...base, ...o }, { stdout })).toBe(0);
+      return text;
+    };
+    const ret = JSON.parse(await run1({ json: true }));
+    for (const side of [ret.random, ret.trained]) {
+      expect(side.retrieval.map((x: { query: string; n: number; chance: number }) => [x.query, x.n, x.chance])).toEqual([['s1', held.length, held.length / 2], ['s2_l2a', held.length, held.length / 2]]);
+    }
+    const text = await run1({ task: 'knn', crossModal: true });
+    expect(text).toMatch(/^random initialisation: cross-modal kNN \(k=3\) s1 queries vs s2_l2a reference, each modality centred on its reference mean: .* majority class/m);
+    expect(text).toMatch(/^pretrained \(.*\): cross-modal kNN/m);
   });
 });
 
