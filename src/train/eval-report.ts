@@ -131,6 +131,7 @@ export function rankHistogramSvg(cm: CrossModalComparison): string {
     parts.push(`<text x="${x0 - 4}" y="${m.t + panelH}" text-anchor="end" font-size="10" ${FONT}>0</text>`);
     parts.push(`<text x="${x0}" y="${m.t + panelH + 14}" font-size="10" ${FONT}>rank 1</text>`);
     parts.push(`<text x="${x0 + panelW}" y="${m.t + panelH + 14}" text-anchor="end" font-size="10" ${FONT}>${r.n}</text>`);
+    parts.push(`<text x="${x0 + panelW / 2}" y="${m.t + panelH + 14}" text-anchor="middle" font-size="10" ${FONT}>share of queries per rank decile</text>`);
   });
   const ly = m.t + panelH + 34;
   SERIES.forEach((s, i) => {

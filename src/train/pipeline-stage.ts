@@ -3,8 +3,9 @@
 // random initialisation it started from, on the held-out tiles training left out: land-cover kNN,
 // and, when the corpus has S1 and S2 L2A, cross-modal retrieval and kNN. Writes knn.json,
 // eval.json, eval.md and eval.svg/png into <run>/train and the headline figures into run.json.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { Stage } from '../pipeline/stage.js';
 import { svgToPng } from '../svg-to-png.js';
 import { formatCrossModalKnn, formatRetrieval } from './crossmodal.js';
@@ -36,7 +37,7 @@ export const trainStage: Stage = {
     });
     progress.done(`${result.stepsThisRun} steps on ${result.backend}, final loss ${result.finalLoss.toFixed(4)}`);
     const knn = await compareRunKnn(corpus, outDir, { backend: cfg.backend });
-    writeFileSync(join(outDir, 'knn.json'), `${JSON.stringify(knn, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'knn.json'), `${JSON.stringify(knn, null, 2)}\n`);
     ctx.log.info(formatKnn(knn.random, 'kNN, random initialisation'));
     ctx.log.info(formatKnn(knn.trained, 'kNN, pretrained encoder'));
     const evaluation: StageEvaluation = { split: result.split, knn, crossModal: null };
@@ -50,11 +51,11 @@ export const trainStage: Stage = {
         for (const x of r.retrieval) ctx.log.info(formatRetrieval(x, title));
         ctx.log.info(formatCrossModalKnn(r.knn, title));
       }
-      writeFileSync(join(outDir, `${EVAL_PICTURE}.svg`), rankHistogramSvg(cm));
-      writeFileSync(join(outDir, `${EVAL_PICTURE}.png`), svgToPng(rankHistogramSvg(cm)));
+      writeFileAtomic(join(outDir, `${EVAL_PICTURE}.svg`), rankHistogramSvg(cm));
+      writeFileAtomic(join(outDir, `${EVAL_PICTURE}.png`), svgToPng(rankHistogramSvg(cm)));
     }
-    writeFileSync(join(outDir, 'eval.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
-    writeFileSync(join(outDir, 'eval.md'), evaluationMarkdown(evaluation));
+    writeFileAtomic(join(outDir, 'eval.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'eval.md'), evaluationMarkdown(evaluation));
     return {
       status: 'ok',
       summary: {
