@@ -1,6 +1,7 @@
 // One error module for the whole product. Every failure a user can cause or meet is a TerrafmError
 // subclass whose message names the subsystem, the bad value and what was expected. The CLI top level
 // (src/cli/main.ts) is the only place that catches them, prints them once and sets the exit code.
+import { redactText } from './redact.js';
 
 /** Exit codes the CLI uses; scripts and cluster engines can branch on them. */
 export const ExitCode = {
@@ -25,7 +26,8 @@ export class TerrafmError extends Error {
   readonly subsystem: string;
   readonly exitCode: ExitCodeValue;
   constructor(subsystem: string, message: string, options?: { cause?: unknown; exitCode?: ExitCodeValue }) {
-    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    // Messages quote hrefs and GDAL text: credentials are redacted here, once, for every error.
+    super(redactText(message), options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = new.target.name;
     this.subsystem = subsystem;
     this.exitCode = options?.exitCode ?? ExitCode.failed;
@@ -142,6 +144,6 @@ export function isTerrafmError(e: unknown): e is TerrafmError {
 /** Message of any thrown value, for failure tables and logs. */
 export function errorMessage(e: unknown): string {
   if (e instanceof TerrafmError) return e.toString();
-  if (e instanceof Error) return e.message;
-  return String(e);
+  if (e instanceof Error) return redactText(e.message);
+  return redactText(String(e));
 }

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, TerrafmError, UsageError } from '../errors.js';
 import { Logger, setLogger, type LogFormat } from '../log/logger.js';
+import { redactText } from '../redact.js';
 import type { CommandSpec, ParsedValues } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.js';
@@ -73,7 +74,8 @@ function parseCommandArgs(cmd: CommandSpec<any>, args: string[]) {
   }
 }
 
-function reportError(e: unknown, stderr: NodeJS.WritableStream, format: LogFormat): number {
+function reportError(e: unknown, raw: NodeJS.WritableStream, format: LogFormat): number {
+  const stderr = { write: (text: string) => raw.write(redactText(text)) };
   if (e instanceof TerrafmError) {
     if (format === 'json') stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', subsystem: e.subsystem, error: e.name, msg: e.message })}\n`);
     else stderr.write(`error: ${e.toString()}\n`);

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { setExtraCredentialParams } from '../redact.js';
 import { ajvErrorsToIssues } from './ajv-issues.js';
 import { CROSS_RULES, pipelineSchema, SECTIONS, type PipelineConfig } from './pipeline.js';
 import { SectionIssues } from './section.js';
@@ -79,5 +80,7 @@ export function parsePipeline(text: string, file: string, opts: LoadOptions = {}
   const config = out as unknown as PipelineConfig;
   if (opts.outDir) config.output.dir = resolve(opts.outDir);
   if (!config.output.dir) config.output.dir = resolve('runs', config.name);
+  // Redaction must know the pipeline's extra credential parameters before anything is read or written.
+  setExtraCredentialParams(config.output.redactQueryParams);
   return config;
 }

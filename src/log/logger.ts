@@ -4,6 +4,8 @@
 // - json (`--log-format json`): one JSON object per line, for log collectors.
 // Logs go to stderr so stdout stays clean for command output (tables, JSON, CSV).
 
+import { redactText } from '../redact.js';
+
 export type LogFormat = 'text' | 'json';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -116,7 +118,8 @@ export class Logger {
     };
   }
 
-  private write(text: string) {
+  private write(raw: string) {
+    const text = redactText(raw);
     if (this.barVisible) {
       this.stream.write('\r\x1b[K');
       this.barVisible = false;

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { redactText } from '../redact.js';
 
 export interface CachedResponse {
   status: number;
@@ -52,7 +53,9 @@ export class ResponseCache {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(value));
+    // Items may carry presigned hrefs: the cache keeps them without credentials (a cached rerun reads
+    // such assets unsigned, or through the provider's signer).
+    await writeFile(tmp, redactText(JSON.stringify(value)));
     try {
       await rename(tmp, target);
     } catch (e) {

@@ -4,6 +4,7 @@
 // fingerprint is skipped; the tile stage also resumes inside itself from its shard journal.
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../atomic-file.js';
+import { redactText } from '../redact.js';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { ExitCode, StageError, UsageError, type ExitCodeValue } from '../errors.js';
@@ -107,7 +108,7 @@ async function runStages(
       exitCode: result.exitCode,
       error,
     };
-    writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileAtomic(join(runDir, 'run.json'), redactText(`${JSON.stringify(doc, null, 2)}\n`));
   };
   let upstreamRan = false;
   for (const stage of selected) {

@@ -5,6 +5,7 @@
 // hash); a journal with another key belongs to another plan and is ignored.
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { ShardError } from '../errors.js';
+import { redactText } from '../redact.js';
 import { layoutFromJson, layoutToJson, type CorpusLayout, type LayoutJson } from './layout.js';
 import type { ShardEntry } from './shard-file-writer.js';
 import { statsFromJson, statsToJson, type StatsJson } from './stats.js';
@@ -89,12 +90,12 @@ export function readJournal(path: string, key: string): JournalShard[] | undefin
 /** Starts the journal over with `key` and the shards kept from an earlier attempt (atomic rewrite). */
 export function resetJournal(path: string, key: string, kept: JournalShard[]): void {
   const header: JournalHeader = { kind: 'header', version: JOURNAL_VERSION, key };
-  writeCorpusFile(path, [header, ...kept].map((l) => `${JSON.stringify(l)}\n`).join(''));
+  writeCorpusFile(path, redactText([header, ...kept].map((l) => `${JSON.stringify(l)}\n`).join('')));
 }
 
 /** Appends one shard line and fsyncs it: once this returns, a crash cannot lose the shard. */
 export function appendJournal(path: string, line: JournalShard): void {
-  const text = `${JSON.stringify(line)}\n`;
+  const text = redactText(`${JSON.stringify(line)}\n`);
   try {
     const fd = openSync(path, 'a');
     try {

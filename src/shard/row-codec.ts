@@ -1,6 +1,7 @@
 // TileRecord <-> schema-v1 row. Encoding checks each tile against the corpus layout and names the tile
 // and field on any mismatch; decoding turns bytes back into typed arrays (views where alignment allows).
 import { ShardError } from '../errors.js';
+import { stripCredentials } from '../redact.js';
 import { MODALITIES, WORLDCOVER_CLASSES, type GeoTransform, type ModalityTensor, type TileRecord } from '../model/types.js';
 import { layoutMismatch, layoutOfTensor, type CorpusLayout } from './layout.js';
 import { landcoverHistogram } from './stats.js';
@@ -87,7 +88,7 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
     row[`${m}_data`] = toLittleEndianBytes(x.data);
     row[`${m}_datetime`] = x.datetime;
     row[`${m}_item_ids`] = [...x.itemIds];
-    row[`${m}_hrefs`] = [...x.hrefs];
+    row[`${m}_hrefs`] = x.hrefs.map(stripCredentials); // published: never a credential
     row[`${m}_nodata_fraction`] = x.nodataFraction;
   }
   // lock only once the whole tile is known to be valid

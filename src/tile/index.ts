@@ -1,5 +1,5 @@
 // Public surface of the tile stage.
-export { planTiles, targetGrid, gdalPathFor, parseBaseline, harmonizeDnFor } from './plan.js';
+export { planTiles, targetGrid, parseBaseline, harmonizeDnFor } from './plan.js';
 export type { TileSourceInput, TilePlan, TileJob, ModalityPlan, ScenePlan, BandSource, LayerPlan, PlanOptions } from './plan.js';
 export { runTiles, tileAll } from './run.js';
 export type { RunTilesOptions, TileRunSummary } from './run.js';

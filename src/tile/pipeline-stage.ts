@@ -14,7 +14,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
-import { openStacSource } from '../discover/stac/index.js';
+import { assetSignerFor } from '../discover/stac/asset-signer.js';
+import { readableGdalPath } from '../net/links.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { StageError, UsageError } from '../errors.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -39,18 +40,10 @@ interface TileProgress {
   failures: TileFailure[];
 }
 
-/** Planetary Computer blobs need a SAS token at read time (tokens expire during long runs). */
-function signingReader(config: PipelineConfig, base: BandReader): BandReader {
-  const pc = Object.values(config.sources).find((s) => s?.provider === 'planetary-computer');
-  if (!pc) return base;
-  const source = openStacSource({ provider: 'planetary-computer', url: pc.url, subscriptionKey: pc.subscriptionKeyEnv ? process.env[pc.subscriptionKeyEnv] : undefined });
-  return {
-    async read(band, grid) {
-      if (!/blob\.core\.windows\.net/.test(band.href)) return base.read(band, grid);
-      const signed = await source.signHref(band.href);
-      return base.read({ ...band, gdalPath: `/vsicurl/${signed}` }, grid);
-    },
-  };
+/** Reads through the hrefs' readable form: credentials from memory or the signer, never stored. */
+function readableReader(config: PipelineConfig, base: BandReader): BandReader {
+  const sign = assetSignerFor(config.sources);
+  return { read: async (band, grid) => base.read({ ...band, gdalPath: await readableGdalPath(band.gdalPath, sign) }, grid) };
 }
 
 /** Tile and shard settings that change the corpus bytes (GDAL threads, cache, HTTP retries do not). */
@@ -127,7 +120,7 @@ export const tileStage: Stage = {
     for (let i = 0; i < start; i++) progress.tick();
     let ok = resumedTiles;
     try {
-      for await (const r of runTiles(todo, { config: config.tile, reader: readerOverride ?? signingReader(config, gdalBandReader) })) {
+      for await (const r of runTiles(todo, { config: config.tile, reader: readerOverride ?? readableReader(config, gdalBandReader) })) {
         if ('stage' in r) {
           pending.push(r);
           if (r.kind === 'failure' && ctx.failFast) {

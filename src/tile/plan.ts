@@ -1,8 +1,6 @@
 // The tile plan: for every cell, the target grid and, per modality, exactly which files are read with
 // which nodata, resampling and gdalwarp arguments. Pure data built by a pure function, so the whole
 // tiling decision can be inspected (and tested) without touching GDAL or the network.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AssetRef, GeoTransform, GridCell, Modality, SceneItem, SourceName, TensorDType } from '../model/types.js';
 import { MODALITIES } from '../model/types.js';
 import { l1cBands, type Resampling, type TileConfig } from '../config/sections/tile.js';
@@ -10,6 +8,7 @@ import { l1cBands, type Resampling, type TileConfig } from '../config/sections/t
 // polygons and tile footprints cannot disagree.
 import { extentRing } from '../discover/grid/grid.js';
 import { parseUtmEpsg } from '../discover/grid/utm.js';
+import { gdalPathFor } from '../net/links.js';
 import { warpArgs, type GdalOutputType, type TargetGrid } from './warp-args.js';
 
 /** What the tile stage needs per cell: the cell and, per source, the chosen scenes in mosaic order
@@ -122,25 +121,6 @@ export function harmonizeDnFor(item: SceneItem, asset: AssetRef | undefined, ena
     return Math.round(-asset.offset / asset.scale);
   }
   return 0;
-}
-
-/** Where GDAL reads an href from. Remote through GDAL's virtual file systems (HTTP range reads). */
-export function gdalPathFor(href: string, selfHref: string | undefined, baseDir: string | undefined): string {
-  if (href.startsWith('/vsi')) return href;
-  if (/^https?:\/\//i.test(href)) return `/vsicurl/${href}`;
-  if (/^s3:\/\//i.test(href)) return `/vsis3/${href.slice(5)}`;
-  if (/^gs:\/\//i.test(href)) return `/vsigs/${href.slice(5)}`;
-  if (/^file:\/\//i.test(href)) return fileURLToPath(href);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(href)) {
-    throw new Error(`unsupported URL scheme in href "${href}"; expected http(s)://, s3://, gs://, file:// or a path`);
-  }
-  if (path.isAbsolute(href)) return href;
-  if (selfHref) {
-    if (/^https?:\/\//i.test(selfHref)) return `/vsicurl/${new URL(href, selfHref).toString()}`;
-    const selfPath = /^file:\/\//i.test(selfHref) ? fileURLToPath(selfHref) : selfHref;
-    return path.resolve(path.dirname(selfPath), href);
-  }
-  return baseDir ? path.resolve(baseDir, href) : href;
 }
 
 /** Asset of a logical band: exact key first, then case-insensitive (items spell `vv` or `VV`). */

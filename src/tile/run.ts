@@ -5,6 +5,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Modality, ModalityTensor, TileRecord, TypedPixels } from '../model/types.js';
 import { StageError, errorMessage } from '../errors.js';
+import { redactText, stripCredentials } from '../redact.js';
 import type { TileConfig } from '../config/sections/tile.js';
 import type { BandSource, LayerPlan, ModalityPlan, TileJob, TilePlan } from './plan.js';
 import { type TileFailure, TileStepError } from './failure.js';
@@ -127,7 +128,8 @@ async function settleInOrder<T>(ps: Promise<T>[]): Promise<T[]> {
 }
 
 function failureRow(job: TileJob, kind: TileFailure['kind'], stage: TileFailure['stage'], href: string, error: string): TileFailure {
-  return { kind, tileId: job.tileId, cellId: job.cellId, href, stage, error };
+  // GDAL's messages quote the readable (signed) path: rows only ever hold the redacted text.
+  return { kind, tileId: job.tileId, cellId: job.cellId, href: stripCredentials(href), stage, error: redactText(error) };
 }
 
 /** Produces one tile (never rejects: errors become failure rows). */

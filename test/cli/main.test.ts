@@ -77,7 +77,7 @@ describe('terrafm CLI', () => {
 });
 
 describe('pipeline runner', () => {
-  const config = () => ({ ...parsePipeline(yaml, 'p.yaml'), output: { dir: mkdtempSync(join(tmpdir(), 'run-')) } });
+  const config = () => ({ ...parsePipeline(yaml, 'p.yaml'), output: { dir: mkdtempSync(join(tmpdir(), 'run-')), redactQueryParams: [] } });
   const stage = (name: string, status: 'ok' | 'partial', order: string[]): Stage => ({
     name,
     description: name,

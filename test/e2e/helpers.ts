@@ -156,13 +156,19 @@ export async function tileDigests(corpusDir: string): Promise<Map<string, string
   return out;
 }
 
-/** Loopback asset server with range support: the first `failFirst` requests answer 503; `missing` paths 404; `corrupt` paths have a broken header. */
-export async function startAssetServer(opts: { failFirst?: number; missing?: (p: string) => boolean; corrupt?: (p: string) => boolean } = {}): Promise<{ url: string; requests: string[]; failed: () => number; close: () => Promise<void> }> {
+/** Loopback asset server with range support: the first `failFirst` requests answer 503; `missing` paths 404; `corrupt` paths have a broken header;
+ *  with `token`, requests without `sig=<token>` in the query answer 403 (a SAS-protected store). */
+export async function startAssetServer(opts: { failFirst?: number; missing?: (p: string) => boolean; corrupt?: (p: string) => boolean; token?: string } = {}): Promise<{ url: string; requests: string[]; failed: () => number; close: () => Promise<void> }> {
   const requests: string[] = [];
   let failed = 0;
   const server = http.createServer(async (req, res) => {
-    const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const p = decodeURIComponent(url.pathname);
     requests.push(`${req.method} ${p}`);
+    if (opts.token !== undefined && url.searchParams.get('sig') !== opts.token) {
+      res.writeHead(403).end('AuthenticationFailed');
+      return;
+    }
     if (failed < (opts.failFirst ?? 0)) {
       failed++;
       res.writeHead(503).end('busy');

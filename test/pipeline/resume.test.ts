@@ -63,7 +63,7 @@ describe('runner skips finished stages and redoes changed ones', () => {
     const order: string[] = [];
     let crash = true;
     const reg = (cloud: number) => [stage('a', order, (c) => c.time), stage('b', order, () => cloud), stage('c', order, () => null, () => crash)];
-    const config = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out } };
+    const config = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out, redactQueryParams: [] } };
     await expect(runPipeline({ config, registry: reg(10) })).rejects.toThrow('c crashed');
     expect(order).toEqual(['a', 'b']);
     expect(readMarker(out, 'c')).toBeUndefined();
@@ -84,15 +84,15 @@ describe('runner skips finished stages and redoes changed ones', () => {
     const order: string[] = [];
     const train: Stage = { name: 'train', description: '', enabled: () => true, run: async () => (order.push('train'), { status: 'ok', summary: {} }) };
     const reg = [stage('a', order, () => 1), train];
-    const base = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out } };
+    const base = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out, redactQueryParams: [] } };
     await runPipeline({ config: { ...base, train: { steps: 1 } } as never, registry: reg });
     await runPipeline({ config: { ...base, train: { steps: 1 } } as never, registry: reg });
     await runPipeline({ config: { ...base, train: { steps: 2 } } as never, registry: reg });
     expect(order).toEqual(['a', 'train', 'train']);
     const p = join(temp('runner3'), 'p');
-    await runPipeline({ config: { ...base, output: { dir: p } }, registry: reg, partition: { index: 1, count: 2 } });
+    await runPipeline({ config: { ...base, output: { dir: p, redactQueryParams: [] } }, registry: reg, partition: { index: 1, count: 2 } });
     expect(order).toEqual(['a', 'train', 'train', 'a']);
-    await expect(runPipeline({ config: { ...base, output: { dir: p } }, registry: reg, stages: ['train'], partition: { index: 1, count: 2 } })).rejects.toThrow(
+    await expect(runPipeline({ config: { ...base, output: { dir: p, redactQueryParams: [] } }, registry: reg, stages: ['train'], partition: { index: 1, count: 2 } })).rejects.toThrow(
       '--partition 1/2: stage train needs the whole corpus; run it after terrafm merge, without --partition',
     );
   });

@@ -1,7 +1,8 @@
 // The tile plan as plain data: no GDAL, no files read.
 import { describe, expect, it } from 'vitest';
 import { normalise, rules, l1cBands } from '../../src/config/sections/tile.js';
-import { gdalPathFor, harmonizeDnFor, parseBaseline, planTiles, targetGrid } from '../../src/tile/plan.js';
+import { gdalPathFor } from '../../src/net/links.js';
+import { harmonizeDnFor, parseBaseline, planTiles, targetGrid } from '../../src/tile/plan.js';
 import type { SceneItem } from '../../src/model/types.js';
 import type { CellScenes } from '../../src/discover/types.js';
 import type { TileSourceInput } from '../../src/tile/plan.js';

@@ -5,14 +5,26 @@ import { strictObject, type ConfigSection } from '../section.js';
 export interface OutputConfig {
   /** Run directory, absolute after normalising. Default `runs/<name>` relative to the current directory. */
   dir: string;
+  /** Query parameters treated as credentials on top of the built-in list (sig, se, st, sp, sv, skoid,
+   *  ..., X-Amz-*, X-Goog-*, token): removed from stored hrefs, REDACTED in any text written. Default []. */
+  redactQueryParams: string[];
 }
 interface RawOutput {
   dir?: string;
+  redact_query_params?: string[];
 }
 
 export const outputSection: ConfigSection<RawOutput, OutputConfig> = {
   key: 'output',
   required: false,
-  schema: strictObject({ dir: { type: 'string', minLength: 1, description: 'Run directory (relative to this file).' } }),
-  normalise: (raw, ctx) => ({ dir: raw?.dir ? resolve(ctx.baseDir, raw.dir) : '' }),
+  schema: strictObject({
+    dir: { type: 'string', minLength: 1, description: 'Run directory (relative to this file).' },
+    redact_query_params: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[A-Za-z0-9_.~-]+\\*?$' },
+      default: [],
+      description: 'Extra URL query parameters that carry credentials (a trailing * matches a prefix); never written.',
+    },
+  }),
+  normalise: (raw, ctx) => ({ dir: raw?.dir ? resolve(ctx.baseDir, raw.dir) : '', redactQueryParams: raw?.redact_query_params ?? [] }),
 };

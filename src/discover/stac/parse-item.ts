@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { AssetRef, BBox, SceneItem } from '../../model/types.js';
 import { StacError } from '../../errors.js';
+import { storedHref } from '../../net/links.js';
 import { resolveBandAssets } from './band-assets.js';
 import { toShapes } from './geometry.js';
 import { deriveSceneKeys } from './scene-keys.js';
@@ -53,7 +54,8 @@ function normaliseDatetime(p: Raw, id: string, where: string): string {
 }
 
 function assetRef(asset: Raw, base: string | undefined): AssetRef {
-  const ref: AssetRef = { href: resolveHref(String(asset.href), base) };
+  // Stored without credentials (a SAS query, a presigned signature): they stay in memory for reads.
+  const ref: AssetRef = { href: storedHref(resolveHref(String(asset.href), base)) };
   const rb = Array.isArray(asset['raster:bands']) ? (asset['raster:bands'][0] as Raw | undefined) : undefined;
   const nodata = num(rb?.nodata) ?? num(asset.nodata);
   if (nodata !== undefined) ref.nodata = nodata;

@@ -5,6 +5,7 @@
 //   - per-cell hrefs chosen by discovery (CellScenes.scenes.landcover).
 // URLs are read through GDAL's /vsicurl/ (only the COG header and the overview blocks are fetched).
 import { StageError } from '../../errors.js';
+import { gdalPathFor, readableHref, type HrefSigner } from '../../net/links.js';
 import { cellLonLatBBox, tileNameInHref, worldCoverTilesFor, type LandcoverCell } from './plan.js';
 
 export interface LandcoverSource {
@@ -13,9 +14,9 @@ export interface LandcoverSource {
   describe(): string;
 }
 
-/** A path GDAL can open: URLs go through /vsicurl/, everything else unchanged. */
-export function gdalPath(href: string): string {
-  return /^https?:\/\//i.test(href) ? `/vsicurl/${href}` : href;
+/** A path GDAL can open, with the href's credentials (from memory or `sign`) attached just now. */
+async function readablePath(href: string, sign?: HrefSigner): Promise<string> {
+  return gdalPathFor(await readableHref(href, sign));
 }
 
 export function rasterFileSource(path: string): LandcoverSource {
@@ -26,7 +27,7 @@ export function rasterFileSource(path: string): LandcoverSource {
  * Tile hrefs matched by tile name. `sign` (e.g. a Planetary Computer SAS signer) runs on each href just
  * before it is used, since tokens expire during long runs.
  */
-export function tileHrefSource(hrefs: string[], sign?: (href: string) => Promise<string>): LandcoverSource {
+export function tileHrefSource(hrefs: string[], sign?: HrefSigner): LandcoverSource {
   const byTile = new Map<string, string>();
   for (const h of hrefs) {
     const t = tileNameInHref(h);
@@ -38,7 +39,7 @@ export function tileHrefSource(hrefs: string[], sign?: (href: string) => Promise
       const out: string[] = [];
       for (const t of worldCoverTilesFor(cellLonLatBBox(cell))) {
         const h = byTile.get(t);
-        if (h) out.push(gdalPath(sign ? await sign(h) : h));
+        if (h) out.push(await readablePath(h, sign));
       }
       return out;
     },
@@ -47,11 +48,11 @@ export function tileHrefSource(hrefs: string[], sign?: (href: string) => Promise
 }
 
 /** Hrefs chosen per cell by discovery (cell id -> hrefs). */
-export function perCellHrefSource(hrefs: Map<string, string[]>, sign?: (href: string) => Promise<string>): LandcoverSource {
+export function perCellHrefSource(hrefs: Map<string, string[]>, sign?: HrefSigner): LandcoverSource {
   return {
     async pathsFor(cell) {
       const list = hrefs.get(cell.id) ?? [];
-      return Promise.all(list.map(async (h) => gdalPath(sign ? await sign(h) : h)));
+      return Promise.all(list.map((h) => readablePath(h, sign)));
     },
     describe: () => `per-cell hrefs for ${hrefs.size} cells`,
   };
