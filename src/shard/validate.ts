@@ -1,21 +1,14 @@
 // validate: everything a consumer relies on, checked against the bytes on disk. Each problem is one line
 // that names the shard (and tile) concerned; the CLI turns a non-empty list into a ValidationError.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShardError, ValidationError } from '../errors.js';
 import { MODALITIES, WORLDCOVER_CLASSES, type Modality } from '../model/types.js';
 import { layoutMismatch, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest } from './manifest.js';
-import { fileSize, openShard, readShardRows } from './reader.js';
+import { openShard, readShardRows } from './reader.js';
+import { footerCountProblems, listingProblems, momentProblems, shardFileProblems } from './verify.js';
 import { parquetSchemaV1 } from './schema-v1.js';
-import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, type CorpusStats } from './stats.js';
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
+import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, type CorpusStats, type StatsJson } from './stats.js';
 
 /** Problems with a shard's Parquet schema compared with schema v1 (names, types, repetition). */
 function schemaProblems(file: string, schema: { name: string; type?: string; repetition_type?: string; num_children?: number }[]): string[] {
@@ -83,20 +76,14 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
   } catch (e) {
     return { dir, problems: [e instanceof ShardError ? e.message : String(e)], shardsChecked: 0, tilesChecked: 0 };
   }
+  problems.push(...listingProblems(dir, manifest));
   let stored: CorpusStats | undefined;
+  let storedJson: StatsJson | undefined;
   try {
-    stored = readStats(dir).stats;
+    ({ stats: stored, json: storedJson } = readStats(dir));
   } catch (e) {
     problems.push(e instanceof ShardError ? e.message : String(e));
   }
-
-  const listed = new Set(manifest.shards.map((s) => s.file));
-  const onDisk = existsSync(dir) ? readdirSync(dir) : [];
-  for (const f of onDisk.sort()) {
-    if (f.endsWith('.parquet') && !listed.has(f)) problems.push(`extra shard ${f}: present in ${dir} but not listed in ${MANIFEST_FILE}`);
-    if (f.endsWith('.tmp')) problems.push(`unfinished file ${f}: a write was interrupted (delete it or rewrite the corpus)`);
-  }
-  if (manifest.tiles !== manifest.shards.reduce((n, s) => n + s.rows, 0)) problems.push(`${MANIFEST_FILE}: tiles is ${manifest.tiles} but the shards' rows add up to ${manifest.shards.reduce((n, s) => n + s.rows, 0)}`);
 
   const firstSeen = new Map<string, string>();
   const recomputedShards: CorpusStats[] = [];
@@ -106,15 +93,12 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
   for (const entry of manifest.shards) {
     const name = entry.file;
     const path = join(dir, name);
-    const size = await fileSize(path);
-    if (size === undefined) {
-      problems.push(`missing shard ${name}: listed in ${MANIFEST_FILE} but not found`);
+    const f = await shardFileProblems(dir, entry, true);
+    problems.push(...f.problems);
+    if (f.missing) {
       allRead = false;
       continue;
     }
-    if (size !== entry.bytes) problems.push(`${name}: size ${size} bytes, ${MANIFEST_FILE} says ${entry.bytes} (truncated or rewritten)`);
-    const sha = await sha256File(path);
-    if (sha !== entry.sha256) problems.push(`${name}: sha256 checksum mismatch (file ${sha}, ${MANIFEST_FILE} ${entry.sha256})`);
     let shard;
     try {
       shard = await openShard(path);
@@ -128,9 +112,7 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
       problems.push(...schemaProblems(name, shard.metadata.schema));
       problems.push(...layoutProblems(name, shard.layout, layout));
       problems.push(...geoProblems(name, shard.kv.geo));
-      const numRows = Number(shard.metadata.num_rows);
-      if (numRows !== entry.rows) problems.push(`${name}: has ${numRows} rows, ${MANIFEST_FILE} says ${entry.rows}`);
-      if (entry.row_groups !== undefined && shard.rowGroups.length !== entry.row_groups) problems.push(`${name}: has ${shard.rowGroups.length} row groups, ${MANIFEST_FILE} says ${entry.row_groups}`);
+      problems.push(...footerCountProblems(entry, shard));
       // recompute this shard's statistics from its pixels, in row order (as the writer did)
       const acc = emptyStats();
       for await (const t of readShardRows(shard)) {
@@ -166,6 +148,7 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
       await shard.close();
     }
   }
+  if (storedJson) problems.push(...momentProblems(storedJson));
   if (stored && allRead) {
     const merged = recomputedShards.reduce((a, b) => mergeStats(a, b), emptyStats());
     // merged in manifest order like the writer, so equal up to nothing; the tolerance only forgives a

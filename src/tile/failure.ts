@@ -1,5 +1,6 @@
 // Failures are data: one row per tile that could not be produced, naming the file and the step.
 import { RasterError } from '../errors.js';
+import type { AccessRule } from '../net/access-policy.js';
 
 export type TileStage = 'plan' | 'open' | 'validate' | 'warp' | 'read' | 'filter';
 
@@ -12,6 +13,8 @@ export interface TileFailure {
   href: string;
   stage: TileStage;
   error: string;
+  /** The asset access policy's rule, when the policy refused the href (stage `plan`). */
+  rule?: AccessRule;
 }
 
 /** Error raised at one step of reading one asset; the runner turns it into a TileFailure row. */

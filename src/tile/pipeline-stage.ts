@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
-import { assetSignerFor } from '../discover/stac/asset-signer.js';
+import { assetAccessFor, assetSignerFor } from '../discover/stac/asset-access.js';
 import { readableGdalPath } from '../net/links.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { StageError, UsageError } from '../errors.js';
@@ -81,7 +81,7 @@ export const tileStage: Stage = {
       sampleWeights = await readSampleWeights(sampleTable);
       cells = cells.filter((c) => sampleWeights!.has(c.cell.id));
     }
-    const plan = planTiles(cells, config.tile, { sampleWeights });
+    const plan = planTiles(cells, config.tile, { sampleWeights, access: assetAccessFor(config.sources) });
     const corpusDir = join(runDir, CORPUS_DIR);
     const failures: TileFailure[] = [];
     let pending: TileFailure[] = [];

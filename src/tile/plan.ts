@@ -8,6 +8,7 @@ import { l1cBands, type Resampling, type TileConfig } from '../config/sections/t
 // polygons and tile footprints cannot disagree.
 import { extentRing } from '../discover/grid/grid.js';
 import { parseUtmEpsg } from '../discover/grid/utm.js';
+import { checkAssetAccess, type AccessRule, type AssetAccess } from '../net/access-policy.js';
 import { gdalPathFor } from '../net/links.js';
 import { warpArgs, type GdalOutputType, type TargetGrid } from './warp-args.js';
 
@@ -82,7 +83,7 @@ export interface TileJob {
   maxNodataFraction: number;
   /** Set when the inputs cannot be tiled at all (missing asset, inconsistent grid): the tile is
    *  reported as a failure at stage `plan` without reading anything. */
-  planError?: { href: string; message: string };
+  planError?: { href: string; message: string; rule?: AccessRule };
 }
 
 export interface TilePlan {
@@ -90,7 +91,12 @@ export interface TilePlan {
   tiles: TileJob[];
 }
 
+/** Access rules per source (from the pipeline's sources); absent: hrefs are not checked. */
+export type PlanAccess = Partial<Record<SourceName, AssetAccess>>;
+
 export interface PlanOptions {
+  /** Which hrefs each source's items may name; a refused href fails its tile at `plan` with the rule. */
+  access?: PlanAccess;
   /** Directory that relative hrefs resolve against when the item has no selfHref. Default: kept relative. */
   baseDir?: string;
   /** Sampler weights by cell id (used when the input row carries none). Default 1. */
@@ -156,9 +162,17 @@ export function targetGrid(cell: GridCell): TargetGrid {
 }
 
 class PlanProblem extends Error {
-  constructor(readonly href: string, message: string) {
+  constructor(readonly href: string, message: string, readonly rule?: AccessRule) {
     super(message);
   }
+}
+
+const VSICURL = '/vsicurl/';
+
+/** What a planned read reaches: the URL behind /vsicurl/, a remote href, or the resolved local path. */
+function readTarget(href: string, gdalPath: string): string {
+  if (gdalPath.startsWith(VSICURL) && !href.startsWith('/vsi')) return gdalPath.slice(VSICURL.length);
+  return /^(s3|gs):\/\//i.test(href) ? href : gdalPath;
 }
 
 function bandSource(
@@ -167,6 +181,7 @@ function bandSource(
   band: string,
   o: { resampling: Resampling; defaultNodata: number; dstNodata: number; outputType: GdalOutputType; tps: boolean },
   baseDir: string | undefined,
+  access: AssetAccess | undefined,
 ): BandSource {
   const asset = findAsset(item, band);
   if (!asset) {
@@ -181,6 +196,8 @@ function bandSource(
   } catch (e) {
     throw new PlanProblem(asset.href, (e as Error).message);
   }
+  const refusal = access && checkAssetAccess(asset.href, readTarget(asset.href, gdalPath), access);
+  if (refusal) throw new PlanProblem(asset.href, `refused by the asset access policy (${refusal.rule}): ${refusal.message}`, refusal.rule);
   const srcNodata = asset.nodata ?? o.defaultNodata;
   return {
     band,
@@ -198,7 +215,7 @@ function bandSource(
   };
 }
 
-function modalityPlan(modality: Modality, items: SceneItem[], grid: TargetGrid, cfg: TileConfig, baseDir: string | undefined): ModalityPlan {
+function modalityPlan(modality: Modality, items: SceneItem[], grid: TargetGrid, cfg: TileConfig, baseDir: string | undefined, access: PlanAccess | undefined): ModalityPlan {
   const out = MODALITY_OUTPUT[modality];
   const bands = modality === 's2_l2a' ? cfg.bands.s2L2a : modality === 's2_l1c' ? l1cBands(cfg) : cfg.bands.s1;
   const isS2 = modality !== 's1';
@@ -216,6 +233,7 @@ function modalityPlan(modality: Modality, items: SceneItem[], grid: TargetGrid, 
           tps: cfg.gcpTransformer === 'tps',
         },
         baseDir,
+        access?.[modality],
       ),
     );
     return {
@@ -229,12 +247,12 @@ function modalityPlan(modality: Modality, items: SceneItem[], grid: TargetGrid, 
   return { modality, dtype: out.dtype, nodata: out.nodata, bands: [...bands], db: modality === 's1' && cfg.s1Db, scenes };
 }
 
-function layerPlan(items: SceneItem[], band: string, grid: TargetGrid, resampling: Resampling, nodata: number, baseDir: string | undefined): LayerPlan {
+function layerPlan(items: SceneItem[], band: string, grid: TargetGrid, resampling: Resampling, nodata: number, baseDir: string | undefined, access: AssetAccess | undefined): LayerPlan {
   return {
     scenes: items.map((item) => ({
       itemId: item.id,
       datetime: item.datetime,
-      source: bandSource(grid, item, band, { resampling, defaultNodata: nodata, dstNodata: 0, outputType: 'Byte', tps: false }, baseDir),
+      source: bandSource(grid, item, band, { resampling, defaultNodata: nodata, dstNodata: 0, outputType: 'Byte', tps: false }, baseDir, access),
     })),
   };
 }
@@ -288,15 +306,15 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
     try {
       for (const m of MODALITIES) {
         const items = input.scenes[m];
-        if (items && items.length > 0) job.modalities[m] = modalityPlan(m, items, job.grid, cfg, opts.baseDir);
+        if (items && items.length > 0) job.modalities[m] = modalityPlan(m, items, job.grid, cfg, opts.baseDir, opts.access);
       }
       const l2a = input.scenes.s2_l2a ?? [];
       const withScl = l2a.filter((it) => findAsset(it, 'SCL'));
-      if (withScl.length > 0) job.scl = layerPlan(withScl, 'SCL', job.grid, cfg.resampling.scl, 0, opts.baseDir);
+      if (withScl.length > 0) job.scl = layerPlan(withScl, 'SCL', job.grid, cfg.resampling.scl, 0, opts.baseDir, opts.access?.s2_l2a);
       const lc = input.scenes.landcover ?? [];
       if (lc.length > 0) {
         job.landcover = {
-          scenes: lc.map((item) => layerPlan([item], landcoverBand(item), job.grid, cfg.resampling.landcover, cfg.sourceNodata.landcover, opts.baseDir).scenes[0]),
+          scenes: lc.map((item) => layerPlan([item], landcoverBand(item), job.grid, cfg.resampling.landcover, cfg.sourceNodata.landcover, opts.baseDir, opts.access?.landcover).scenes[0]),
         };
       }
       if (Object.keys(job.modalities).length === 0) {
@@ -307,7 +325,7 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
       job.modalities = {};
       job.scl = null;
       job.landcover = null;
-      job.planError = { href: e.href, message: e.message };
+      job.planError = { href: e.href, message: e.message, ...(e.rule ? { rule: e.rule } : {}) };
     }
   }
   tiles.sort((a, b) => (a.tileId < b.tileId ? -1 : a.tileId > b.tileId ? 1 : 0));

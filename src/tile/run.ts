@@ -127,14 +127,14 @@ async function settleInOrder<T>(ps: Promise<T>[]): Promise<T[]> {
   return rs.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
-function failureRow(job: TileJob, kind: TileFailure['kind'], stage: TileFailure['stage'], href: string, error: string): TileFailure {
+function failureRow(job: TileJob, kind: TileFailure['kind'], stage: TileFailure['stage'], href: string, error: string, rule?: TileFailure['rule']): TileFailure {
   // GDAL's messages quote the readable (signed) path: rows only ever hold the redacted text.
-  return { kind, tileId: job.tileId, cellId: job.cellId, href: stripCredentials(href), stage, error: redactText(error) };
+  return { kind, tileId: job.tileId, cellId: job.cellId, href: stripCredentials(href), stage, error: redactText(error), ...(rule ? { rule } : {}) };
 }
 
 /** Produces one tile (never rejects: errors become failure rows). */
 export async function processTile(job: TileJob, ctx: Ctx): Promise<TileRecord | TileFailure> {
-  if (job.planError) return failureRow(job, 'failure', 'plan', job.planError.href, job.planError.message);
+  if (job.planError) return failureRow(job, 'failure', 'plan', job.planError.href, job.planError.message, job.planError.rule);
   try {
     const mods = Object.keys(job.modalities) as Modality[];
     const [mr, sr, lr] = await Promise.allSettled([

@@ -11,6 +11,7 @@ import { svgToPng } from '../svg-to-png.js';
 import { formatCrossModalKnn, formatRetrieval } from './crossmodal.js';
 import { evaluationMarkdown, evaluationSummary, EVAL_PICTURE, rankHistogramSvg, type StageEvaluation } from './eval-report.js';
 import { compareRunCrossModal, DEFAULT_PAIR } from './evaluate-crossmodal.js';
+import { assertVerifiedCorpus } from '../shard/verify.js';
 import { CHECKPOINT_FILE } from './loop.js';
 import { compareRunKnn, corpusTileSource, formatKnn, trainOnCorpus } from './index.js';
 
@@ -24,6 +25,8 @@ export const trainStage: Stage = {
     const cfg = ctx.config.train;
     if (!cfg) return { status: 'skipped', summary: { reason: 'no train section' } };
     const corpus = join(ctx.runDir, 'corpus');
+    // The pipeline verifies in full before the first step: a corrupt shard stops with the list (exit 5).
+    await assertVerifiedCorpus(corpus, 'full');
     const outDir = join(ctx.runDir, TRAIN_DIR);
     const resume = existsSync(join(outDir, CHECKPOINT_FILE));
     // The trainer logs every step; those lines become debug lines under the stage's progress report.

@@ -12,6 +12,8 @@ export function sourceConfig(over: Partial<SourceConfig> = {}): SourceConfig {
     product: 'grd',
     polarizations: ['VV', 'VH'],
     limit: 100,
+    assetHosts: [],
+    assetRoots: [],
     ...over,
   };
 }

@@ -3,6 +3,8 @@
 import { MODALITIES, type Modality } from '../../model/types.js';
 import { UsageError } from '../../errors.js';
 import { embedCorpus, MODEL_SIZES, type ModelSize } from '../../train/index.js';
+import type { VerifyMode } from '../../shard/verify.js';
+import { openCorpusInput, VERIFY_OPTIONS, verifyModeOf } from '../corpus-input.js';
 import { defineCommand, int, oneOf, required, str, type ParsedValues } from '../command.js';
 
 export interface EmbedCommandOptions {
@@ -15,6 +17,7 @@ export interface EmbedCommandOptions {
   inputSize?: number;
   modalities?: Modality[];
   backend: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  verify: VerifyMode | false;
 }
 
 export function parseModalities(values: ParsedValues): Modality[] | undefined {
@@ -29,7 +32,7 @@ export function parseModalities(values: ParsedValues): Modality[] | undefined {
 export const embedCommand = defineCommand<EmbedCommandOptions>({
   name: 'embed',
   summary: 'Write the CLS embedding of every corpus tile to Parquet (tile_id, dominant_class, embedding list<float>).',
-  positionals: [{ name: 'corpus', description: 'Corpus directory.', required: true }],
+  positionals: [{ name: 'corpus', description: 'Corpus directory, or a run directory (its corpus/).', required: true }],
   options: {
     encoder: { type: 'string', valueName: '<dir>', description: 'Exported encoder (model.json + weights.bin), e.g. <run>/encoder.' },
     'random-init': { type: 'boolean', description: "Embed with the random initialisation a run of --size and --seed starts from (the baseline) instead." },
@@ -39,6 +42,7 @@ export const embedCommand = defineCommand<EmbedCommandOptions>({
     'input-size': { type: 'string', valueName: '<px>', description: 'Resize tiles to this side (default the encoder input size).' },
     modalities: { type: 'string', valueName: '<list>', description: 'Comma list of modalities to use (default all a tile has; several are fused).' },
     backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend.' },
+    ...VERIFY_OPTIONS,
   },
   examples: [
     'terrafm embed runs/demo/corpus --encoder runs/demo/train/encoder --out runs/demo/embeddings.parquet',
@@ -57,10 +61,12 @@ export const embedCommand = defineCommand<EmbedCommandOptions>({
       inputSize: int(values, 'input-size', 8),
       modalities: parseModalities(values),
       backend: oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const) ?? 'auto',
+      verify: verifyModeOf(values),
     };
   },
   async run(opts, io) {
-    const n = await embedCorpus(opts.corpus, opts.encoder, opts.out, { size: opts.size, seed: opts.seed, inputSize: opts.inputSize, modalities: opts.modalities, backend: opts.backend, log: (l) => process.stderr.write(`${l}\n`) });
+    const corpus = await openCorpusInput(opts.corpus, opts.verify);
+    const n = await embedCorpus(corpus, opts.encoder, opts.out, { size: opts.size, seed: opts.seed, inputSize: opts.inputSize, modalities: opts.modalities, backend: opts.backend, log: (l) => process.stderr.write(`${l}\n`) });
     (io?.stdout ?? process.stdout).write(`wrote ${n} embeddings to ${opts.out}\n`);
     return 0;
   },

@@ -18,6 +18,8 @@ import {
   type CrossModalReport,
 } from '../../train/index.js';
 import { MODEL_SIZES, type ModelSize } from '../../train/sizes.js';
+import type { VerifyMode } from '../../shard/verify.js';
+import { openCorpusInput, VERIFY_OPTIONS, verifyModeOf } from '../corpus-input.js';
 import { defineCommand, int, oneOf, str } from '../command.js';
 import { parseModalities } from './embed.js';
 
@@ -44,6 +46,7 @@ export interface EvalCommandOptions {
   reference: Modality;
   backend: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   json: boolean;
+  verify: VerifyMode | false;
 }
 
 const TASKS: readonly EvalTask[] = ['knn', 'retrieval'];
@@ -57,7 +60,7 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
   summary: 'Evaluate an encoder on held-out tiles: `eval knn` (land-cover kNN, --cross-modal for S1 vs S2) or `eval retrieval` (S1 <-> S2 partner rank).',
   positionals: [
     { name: 'task', description: 'Evaluation: knn or retrieval.', required: true },
-    { name: 'corpus', description: 'Corpus directory.', required: true },
+    { name: 'corpus', description: 'Corpus directory, or a run directory (its corpus/).', required: true },
   ],
   options: {
     encoder: { type: 'string', valueName: '<dir>', description: 'Exported encoder directory (model.json + weights.bin).' },
@@ -75,6 +78,7 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
     reference: { type: 'string', valueName: '<modality>', default: DEFAULT_PAIR[1], description: 'Cross-modal reference (gallery) modality.' },
     backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend.' },
     json: { type: 'boolean', description: 'Print the report as JSON.' },
+    ...VERIFY_OPTIONS,
   },
   examples: [
     'terrafm eval knn runs/demo/corpus --run runs/demo/train',
@@ -113,10 +117,12 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
       reference,
       backend: oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const) ?? 'auto',
       json: values.json === true,
+      verify: verifyModeOf(values),
     };
   },
   async run(opts, io) {
     const out = io?.stdout ?? process.stdout;
+    const corpus = await openCorpusInput(opts.corpus, opts.verify);
     const print = (value: unknown, text: string) => out.write(opts.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
     const common = {
       k: opts.k,
@@ -129,21 +135,21 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
     if (opts.task === 'retrieval' || opts.crossModal) {
       const cm = { ...common, pair: [opts.query, opts.reference] as [Modality, Modality] };
       if (opts.run) {
-        const c = await compareRunCrossModal(opts.corpus, opts.run, cm);
+        const c = await compareRunCrossModal(corpus, opts.run, cm);
         print(c, `${formatCrossModal(c.random, 'random initialisation', opts.task)}\n${formatCrossModal(c.trained, `pretrained (${opts.run})`, opts.task)}`);
         return 0;
       }
-      const r = await evalCrossModal(opts.corpus, opts.encoder, { ...cm, size: opts.size, seed: opts.seed });
+      const r = await evalCrossModal(corpus, opts.encoder, { ...cm, size: opts.size, seed: opts.seed });
       print(opts.task === 'retrieval' ? r.retrieval : r.knn, formatCrossModal(r, opts.encoder ?? baseline, opts.task));
       return 0;
     }
     const knn = { ...common, modalities: opts.modalities };
     if (opts.run) {
-      const c = await compareRunKnn(opts.corpus, opts.run, knn);
+      const c = await compareRunKnn(corpus, opts.run, knn);
       print(c, `${formatKnn(c.random, 'random initialisation')}\n${formatKnn(c.trained, `pretrained (${opts.run})`)}`);
       return 0;
     }
-    const r = await evalKnn(opts.corpus, opts.encoder, { ...knn, size: opts.size, seed: opts.seed });
+    const r = await evalKnn(corpus, opts.encoder, { ...knn, size: opts.size, seed: opts.seed });
     print(r, formatKnn(r, opts.encoder ?? baseline));
     return 0;
   },

@@ -2,6 +2,8 @@
 import type { RawTrain } from '../../config/sections/train.js';
 import { readTrainSection, trainConfigFrom } from '../../train/config.js';
 import { trainOnCorpus } from '../../train/index.js';
+import type { VerifyMode } from '../../shard/verify.js';
+import { openCorpusInput, VERIFY_OPTIONS, verifyModeOf } from '../corpus-input.js';
 import { defineCommand, int, num, oneOf, required, str } from '../command.js';
 
 export interface TrainCommandOptions {
@@ -12,12 +14,13 @@ export interface TrainCommandOptions {
   /** snake_case overrides of the `train:` section from flags. */
   overrides: RawTrain;
   resume: boolean;
+  verify: VerifyMode | false;
 }
 
 export const trainCommand = defineCommand<TrainCommandOptions>({
   name: 'train',
   summary: 'Pretrain TerraFM (DINO self-distillation with dual centering) on a shard corpus.',
-  positionals: [{ name: 'corpus', description: 'Corpus directory (manifest.json, stats.json, shards).', required: true }],
+  positionals: [{ name: 'corpus', description: 'Corpus directory (manifest.json, stats.json, shards), or a run directory (its corpus/).', required: true }],
   options: {
     out: { type: 'string', short: 'o', valueName: '<dir>', description: 'Run directory: checkpoint, metrics.jsonl, loss.svg/png, encoder/.' },
     pipeline: { type: 'string', valueName: '<file.yaml>', description: 'Take the `train:` section of this pipeline file as the base settings.' },
@@ -40,6 +43,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     'split-seed': { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the held-out split hash.' },
     'include-held-out': { type: 'boolean', description: 'Train on the held-out tiles too (the evaluations then score tiles the encoder trained on).' },
     resume: { type: 'boolean', description: 'Continue from <out>/checkpoint.tfmc (exact: weights, optimizer, teacher, centres, data position).' },
+    ...VERIFY_OPTIONS,
   },
   examples: [
     'terrafm train runs/demo/shards --out runs/demo/train --steps 300 --backend wasm',
@@ -72,7 +76,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     const lc = int(values, 'local-count', 0);
     if (gs !== undefined || ls !== undefined || lc !== undefined)
       o.crops = { ...(gs !== undefined ? { global_size: gs } : {}), ...(ls !== undefined ? { local_size: ls } : {}), ...(lc !== undefined ? { local_count: lc } : {}) };
-    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true };
+    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true, verify: verifyModeOf(values) };
   },
   async run(opts, io) {
     const base = opts.pipeline ? readTrainSection(opts.pipeline) : {};
@@ -85,7 +89,8 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     };
     const cfg = trainConfigFrom(raw, opts.pipeline ?? 'command line');
     const err = process.stderr;
-    const r = await trainOnCorpus(opts.corpus, cfg, {
+    const corpus = await openCorpusInput(opts.corpus, opts.verify);
+    const r = await trainOnCorpus(corpus, cfg, {
       outDir: opts.out,
       resume: opts.resume,
       handleSigint: true,

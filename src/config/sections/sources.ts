@@ -35,6 +35,11 @@ export interface SourceConfig {
   limit: number;
   /** Name of the environment variable holding a Planetary Computer subscription key. Optional. */
   subscriptionKeyEnv?: string;
+  /** Hosts (`*.suffix` allowed) and s3/gs buckets the items' assets may live on. Default [] = any. */
+  assetHosts: string[];
+  /** Local directories the items' assets may live under besides a static catalog's own directory
+   *  (widening; items from APIs name no local files otherwise). Absolute after normalising. Default []. */
+  assetRoots: string[];
 }
 
 export type SourcesConfig = Partial<Record<SourceKey, SourceConfig>>;
@@ -53,6 +58,8 @@ interface RawSource {
   polarizations?: string[];
   limit?: number;
   subscription_key_env?: string;
+  asset_hosts?: string[];
+  asset_roots?: string[];
 }
 
 const sourceSchema: JsonSchema = strictObject(
@@ -70,6 +77,18 @@ const sourceSchema: JsonSchema = strictObject(
     polarizations: { type: 'array', items: { enum: ['VV', 'VH', 'HH', 'HV'] }, minItems: 1, default: ['VV', 'VH'] },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Items per page.' },
     subscription_key_env: { type: 'string', description: 'Env var with a Planetary Computer subscription key.' },
+    asset_hosts: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: [],
+      description: 'Hosts (or *.suffix) and s3/gs buckets assets may be read from; [] = any remote host.',
+    },
+    asset_roots: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: [],
+      description: 'Local directories assets may be read from besides a static catalog\'s own directory (relative to this file).',
+    },
   },
   { required: ['provider'] },
 );
@@ -100,6 +119,8 @@ export const sourcesSection: ConfigSection<Partial<Record<SourceKey, RawSource>>
         polarizations: r.polarizations ?? ['VV', 'VH'],
         limit: r.limit ?? 100,
         subscriptionKeyEnv: r.subscription_key_env,
+        assetHosts: r.asset_hosts ?? [],
+        assetRoots: (r.asset_roots ?? []).map((d) => resolve(ctx.baseDir, d)),
       };
     }
     return out;

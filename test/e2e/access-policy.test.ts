@@ -1,0 +1,52 @@
+// The asset access policy end to end: items from a loopback STAC API name a local file by file://,
+// a local path, and another host through /vsicurl/. Those tiles fail at plan with the rule that
+// refused them (tile-failures.jsonl), the other host gets no request, the rest of the run goes on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
+import { cleanupTempDirs, cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+
+let entries: CatalogEntry[];
+const closers: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  entries = await demoEntries();
+}, 60_000);
+afterAll(async () => {
+  for (const c of closers) await c();
+  cleanupTempDirs();
+});
+
+describe('asset access policy end to end', () => {
+  it('file:///etc/passwd, /etc/passwd and /vsicurl/http://other-host from an API are refused with their rule; nothing is read from them', async () => {
+    const assets = await startAssetServer();
+    const other = await startAssetServer();
+    closers.push(assets.close, other.close);
+    const bad: [RegExp, (h: string) => string][] = [
+      [/S2B_32TNT_20220722_0_L2A\/B02\.tif$/, () => 'file:///etc/passwd'],
+      [/S2B_32TNT_20220722_0_L2A\/B03\.tif$/, () => '/etc/passwd'],
+      [/S2A_32TNT_20210508_0_L2A\/B02\.tif$/, (h) => `/vsicurl/${other.url}${h}`],
+    ];
+    const served = remoteAssets(entries, assets.url).map((e) => {
+      const item = structuredClone(e.item) as { assets: Record<string, { href: string }> };
+      for (const a of Object.values(item.assets)) {
+        const hit = bad.find(([re]) => re.test(a.href));
+        if (hit) a.href = hit[1](new URL(a.href).pathname);
+      }
+      return { ...e, item: item as never };
+    });
+    const stac = await startStacServer({ entries: served });
+    closers.push(stac.close);
+    const dir = tempDir('policy');
+    const run = path.join(dir, 'run');
+    const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url }), '--out', run]);
+    expect(r.code, r.stderr).toBe(3);
+    const rows = readFileSync(path.join(run, 'tile-failures.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stage: string; rule?: string; href: string; error: string });
+    const rules = new Set(rows.map((x) => x.rule));
+    expect(rows.every((x) => x.stage === 'plan' && x.rule !== undefined)).toBe(true);
+    expect([...rules].sort()).toEqual(expect.arrayContaining(['file-url', 'local-path-from-api', 'vsi-prefix']));
+    expect(rows.find((x) => x.rule === 'vsi-prefix')?.error).toMatch(/^refused by the asset access policy \(vsi-prefix\): GDAL virtual file system paths are not accepted from catalogs/);
+    expect(other.requests).toEqual([]);
+    expect(assets.requests.length).toBeGreaterThan(0);
+  }, 120_000);
+});
