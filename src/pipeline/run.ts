@@ -2,12 +2,14 @@
 // stage did. A stage that throws stops the run; what earlier stages wrote stays on disk.
 // Resumable: a stage whose done marker (state/<stage>.done.json) matches the current config
 // fingerprint is skipped; the tile stage also resumes inside itself from its shard journal.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../atomic-file.js';
 import { redactText } from '../redact.js';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { ExitCode, StageError, UsageError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, StageError, UsageError, errorMessage, type ExitCodeValue } from '../errors.js';
+import { checkOutputDir } from '../output-dir.js';
 import { logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import { WHOLE, type Partition } from './partition.js';
@@ -39,7 +41,7 @@ export interface RunOptions {
 
 export interface RunResult {
   runDir: string;
-  outcomes: { stage: string; outcome: StageOutcome; seconds: number; resumed?: boolean }[];
+  outcomes: { stage: string; outcome: StageOutcome; seconds: number; resumed?: boolean; earlier?: boolean }[];
   exitCode: ExitCodeValue;
 }
 
@@ -71,6 +73,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     );
   }
   const runDir = config.output.dir;
+  checkOutputDir(runDir, 'run directory (--out or output.dir)');
   await mkdir(runDir, { recursive: true });
   const unlock = resumable || opts.fresh ? lockRunDir(runDir) : () => {};
   try {
@@ -97,6 +100,16 @@ async function runStages(
   const fingerprints = chainFingerprints(chain.map((s) => ({ stage: s.name, config: partsOf(s) })));
 
   const result: RunResult = { runDir, outcomes: [], exitCode: ExitCode.ok };
+  // run.json keeps one record per stage across partial invocations (`--stages tile` after
+  // `--stages discover,sample`): stages not run this time keep their earlier record, marked so.
+  const earlier = opts.fresh ? [] : earlierStageRecords(runDir);
+  const stageRecords = () =>
+    registry.flatMap((s) => {
+      const now = result.outcomes.find((o) => o.stage === s.name);
+      if (now) return [now];
+      const before = earlier.find((o) => o.stage === s.name);
+      return before ? [{ ...before, earlier: true }] : [];
+    });
   const record = async (error?: string) => {
     const doc = {
       tool: 'terrafm-pipeline',
@@ -104,7 +117,7 @@ async function runStages(
       pipeline: config.file,
       name: config.name,
       ...(partition.count > 1 ? { partition } : {}),
-      stages: result.outcomes,
+      stages: stageRecords(),
       exitCode: result.exitCode,
       error,
     };
@@ -133,11 +146,26 @@ async function runStages(
       log.info(`${stage.name}: ${outcome.status}${outcome.failures ? ` (${outcome.failures} failed)` : ''} in ${seconds.toFixed(1)}s`);
     } catch (e) {
       result.exitCode = ExitCode.failed;
-      await record(String(e));
+      // Recording the failure may fail too (a full disk): the stage's error and exit code stay the answer.
+      try {
+        await record(errorMessage(e));
+      } catch (re) {
+        log.warn(`cannot record the failure of ${stage.name} in run.json: ${errorMessage(re)}`);
+      }
       if (e instanceof Error && 'subsystem' in e) throw e;
       throw new StageError(stage.name, `stage failed: ${(e as Error).message}`, e);
     }
   }
   await record();
   return result;
+}
+
+/** Stage records of an earlier run.json in this directory ([] when there is none or it is unreadable). */
+function earlierStageRecords(runDir: string): RunResult['outcomes'] {
+  try {
+    const doc = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { stages?: unknown };
+    return Array.isArray(doc.stages) ? (doc.stages as RunResult['outcomes']).filter((o) => typeof o?.stage === 'string') : [];
+  } catch {
+    return [];
+  }
 }

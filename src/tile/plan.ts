@@ -8,6 +8,7 @@ import { l1cBands, type Resampling, type TileConfig } from '../config/sections/t
 // polygons and tile footprints cannot disagree.
 import { extentRing } from '../discover/grid/grid.js';
 import { parseUtmEpsg } from '../discover/grid/utm.js';
+import { StageError } from '../errors.js';
 import { checkAssetAccess, type AccessRule, type AssetAccess } from '../net/access-policy.js';
 import { gdalPathFor } from '../net/links.js';
 import { warpArgs, type GdalOutputType, type TargetGrid } from './warp-args.js';
@@ -144,18 +145,19 @@ export function targetGrid(cell: GridCell): TargetGrid {
   try {
     parseUtmEpsg(cell.epsg);
   } catch (e) {
-    throw new Error(`cell ${cell.id}: ${(e as Error).message}`);
+    throw new StageError('tile', `cell ${cell.id}: ${(e as Error).message}`, e);
   }
   const w = (maxx - minx) / res;
   const h = (maxy - miny) / res;
   if (!(res > 0) || Math.abs(w - cell.sizePx) > 1e-6 || Math.abs(h - cell.sizePx) > 1e-6) {
-    throw new Error(
+    throw new StageError(
+      'tile',
       `cell ${cell.id}: extent ${cell.extent.join(',')} at ${res} m is ${w} x ${h} px; expected ${cell.sizePx} x ${cell.sizePx}`,
     );
   }
   const snapped = (v: number) => Math.abs(v / res - Math.round(v / res)) < 1e-6;
   if (!snapped(minx) || !snapped(maxy)) {
-    throw new Error(`cell ${cell.id}: origin (${minx}, ${maxy}) is not snapped to the ${res} m pixel grid`);
+    throw new StageError('tile', `cell ${cell.id}: origin (${minx}, ${maxy}) is not snapped to the ${res} m pixel grid`);
   }
   const geotransform: GeoTransform = [minx, res, 0, maxy, 0, -res];
   return { epsg: cell.epsg, srs: `EPSG:${cell.epsg}`, resolution: res, width: cell.sizePx, height: cell.sizePx, extent: [minx, miny, maxx, maxy], geotransform };
@@ -271,7 +273,7 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
   for (const input of inputs) {
     const { cell } = input;
     const tileId = cell.id;
-    if (seen.has(tileId)) throw new Error(`planTiles: cell ${tileId} appears twice in the input; expected each cell once`);
+    if (seen.has(tileId)) throw new StageError('tile', `cell ${tileId} appears twice in the scenes input; expected each cell once`);
     seen.add(tileId);
     // The grid as the cell states it; replaced by the checked one below (kept for the failure row).
     const stated: TargetGrid = {

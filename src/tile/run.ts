@@ -4,7 +4,7 @@
 // tiles are in progress at any moment, so memory does not grow with the number of tiles.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Modality, ModalityTensor, TileRecord, TypedPixels } from '../model/types.js';
-import { StageError, errorMessage } from '../errors.js';
+import { StageError, UsageError, errorMessage } from '../errors.js';
 import { redactText, stripCredentials } from '../redact.js';
 import type { TileConfig } from '../config/sections/tile.js';
 import type { BandSource, LayerPlan, ModalityPlan, TileJob, TilePlan } from './plan.js';
@@ -61,7 +61,7 @@ async function mosaicBand(
       if (r.remaining === 0) break;
     }
   }
-  if (acc === null) throw new Error(`tile ${job.tileId}: no scene to mosaic`);
+  if (acc === null) throw new StageError('tile', `tile ${job.tileId}: no scene to mosaic`);
   return { data: acc, used };
 }
 
@@ -181,7 +181,7 @@ export async function processTile(job: TileJob, ctx: Ctx): Promise<TileRecord | 
 export async function* runTiles(plan: TilePlan, opts: RunTilesOptions): AsyncGenerator<TileRecord | TileFailure> {
   const concurrency = opts.concurrency ?? opts.config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new TypeError(`runTiles: concurrency ${concurrency} is not valid; expected an integer >= 1`);
+    throw new UsageError(`tile concurrency ${concurrency} is not valid; expected an integer >= 1`);
   }
   const reader = opts.reader ?? gdalBandReader;
   if (reader === gdalBandReader) configureGdal(opts.config);

@@ -122,7 +122,7 @@ describe('planTiles', () => {
       ['B', 'item x has no asset for band B01; expected one of its assets to be named B01 (has: B04)'],
       ['C', 'cell C: extent 250000,2759360,250640,2760000 at 10 m is 64 x 64 px; expected 65 x 65'],
     ]);
-    expect(() => planTiles([{ cell: c, scenes: {} }, { cell: c, scenes: {} }], normalise({}))).toThrow('planTiles: cell 917D_239R appears twice in the input; expected each cell once');
+    expect(() => planTiles([{ cell: c, scenes: {} }, { cell: c, scenes: {} }], normalise({}))).toThrow('cell 917D_239R appears twice in the scenes input; expected each cell once');
   });
 
   it('resolves hrefs: remote through /vsicurl/, relative against the item, local paths as they are', () => {

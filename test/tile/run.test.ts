@@ -64,6 +64,6 @@ describe('runTiles scheduling', () => {
 
   it('rejects a concurrency below 1', async () => {
     const it = runTiles(planTiles(inputs(1), cfg), { config: cfg, reader: new FakeReader(), concurrency: 0 });
-    await expect(it.next()).rejects.toThrow('runTiles: concurrency 0 is not valid; expected an integer >= 1');
+    await expect(it.next()).rejects.toThrow('tile concurrency 0 is not valid; expected an integer >= 1');
   });
 });

@@ -1,5 +1,6 @@
 // `terrafm discover`: runs the discover stage of a pipeline on its own: grid cells of the area,
 // STAC searches, S1/S2 pairing, then scenes.parquet and discover-summary.json in the run directory.
+import { checkOutputDir } from '../../output-dir.js';
 import { loadPipelineFile } from '../../config/load.js';
 import { runDiscover } from '../../discover/stage.js';
 import { prepareInputs } from '../../pipeline/prepare.js';
@@ -26,6 +27,7 @@ export const discoverCommand = defineCommand<DiscoverCommandOptions>({
   async run(opts, io?: CommandIO) {
     const config = loadPipelineFile(opts.pipeline, { outDir: opts.out });
     await prepareInputs(config);
+    checkOutputDir(config.output.dir, '--out');
     const res = await runDiscover(config, { outDir: config.output.dir, limitCells: opts.limitCells });
     const out = io?.stdout ?? process.stdout;
     out.write(`${JSON.stringify({ scenesTable: res.scenesTable, summaryFile: res.summaryFile, ...res.summary }, null, 2)}\n`);

@@ -1,5 +1,7 @@
 // `terrafm embed <corpus> --encoder <dir> | --random-init --out <file.parquet>`: CLS embeddings of
 // every tile, of an exported encoder or of the random initialisation a run starts from (the baseline).
+import { dirname, resolve } from 'node:path';
+import { checkOutputDir } from '../../output-dir.js';
 import { MODALITIES, type Modality } from '../../model/types.js';
 import { UsageError } from '../../errors.js';
 import { embedCorpus, MODEL_SIZES, type ModelSize } from '../../train/index.js';
@@ -65,6 +67,7 @@ export const embedCommand = defineCommand<EmbedCommandOptions>({
     };
   },
   async run(opts, io) {
+    checkOutputDir(dirname(resolve(opts.out)), '--out (its folder)');
     const corpus = await openCorpusInput(opts.corpus, opts.verify);
     const n = await embedCorpus(corpus, opts.encoder, opts.out, { size: opts.size, seed: opts.seed, inputSize: opts.inputSize, modalities: opts.modalities, backend: opts.backend, log: (l) => process.stderr.write(`${l}\n`) });
     (io?.stdout ?? process.stdout).write(`wrote ${n} embeddings to ${opts.out}\n`);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { checkOutputDir } from '../../output-dir.js';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
 import type { StacSource } from '../../discover/stac/types.js';
 import type { BBox } from '../../model/types.js';
@@ -110,6 +111,7 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
       if (lines.length === 0) throw new UsageError(`--hrefs-file ${file} lists no hrefs`);
       opts = { ...opts, landcover: { ...opts.landcover, source: { kind: 'hrefs', hrefs: lines } } };
     }
+    checkOutputDir(opts.out, '--out');
     await runLandcoverCommand(opts, io?.stdout ?? process.stdout);
     return 0;
   },

@@ -1,5 +1,6 @@
 // `terrafm merge <out> <partition-dir>...`: one corpus from the outputs of partitioned runs
 // (src/shard/merge.ts). Shards are linked (or copied), never rewritten; validate accepts the result.
+import { checkOutputDir } from '../../output-dir.js';
 import { mergeCorpora } from '../../shard/merge.js';
 import { defineCommand, type ParsedValues } from '../command.js';
 import { UsageError } from '../../errors.js';
@@ -41,6 +42,7 @@ export const mergeCommand = defineCommand<MergeCommandOptions>({
     return { out: positionals[0], inputs, move: values.move === true, overwrite: values.overwrite === true, planOnly: values['plan-only'] === true };
   },
   async run(opts, io) {
+    checkOutputDir(opts.out, '<out>');
     const r = await mergeCorpora(opts.out, opts.inputs, { move: opts.move, overwrite: opts.overwrite, planOnly: opts.planOnly });
     (io?.stdout ?? process.stdout).write(`merged ${r.inputs.length} corpora into ${opts.out}: ${r.manifest.shards.length} shards, ${r.manifest.tiles} tiles, ${r.failures} failure rows\n`);
     return 0;

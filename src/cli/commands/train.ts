@@ -1,4 +1,5 @@
 // `terrafm train <corpus> --out <dir>`: TerraFM pretraining on a shard corpus (src/train/).
+import { checkOutputDir } from '../../output-dir.js';
 import type { RawTrain } from '../../config/sections/train.js';
 import { readTrainSection, trainConfigFrom } from '../../train/config.js';
 import { trainOnCorpus } from '../../train/index.js';
@@ -89,6 +90,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     };
     const cfg = trainConfigFrom(raw, opts.pipeline ?? 'command line');
     const err = process.stderr;
+    checkOutputDir(opts.out, '--out');
     const corpus = await openCorpusInput(opts.corpus, opts.verify);
     const r = await trainOnCorpus(corpus, cfg, {
       outDir: opts.out,
