@@ -154,6 +154,7 @@ export async function runDiscover(config: DiscoverInput, opts: DiscoverOptions):
     cacheHits: 0,
     retries: 0,
     itemsSeen: 0,
+    itemsWrongCollection: {},
     required: rules.require,
     elapsedS: 0,
   };
@@ -165,8 +166,15 @@ export async function runDiscover(config: DiscoverInput, opts: DiscoverOptions):
   const searchGroup = async (group: QueryGroup): Promise<Partial<Record<SourceName, SceneItem[]>>> => {
     const found = await Promise.all(
       keys.map(async (k) => {
+        const cfg = config.sources[k]!;
+        // Servers can answer with other collections than asked (only the CQL2 filter was re-checked):
+        // an L1C item must not become a cell's s2_l2a scene.
+        const accepted = new Set([cfg.collection, ...cfg.altCollections]);
         const items: SceneItem[] = [];
-        for await (const it of sources.get(k)!.search(searchRequest(k, config.sources[k]!, group, config))) items.push(it);
+        for await (const it of sources.get(k)!.search(searchRequest(k, cfg, group, config))) {
+          if (accepted.has(it.collection)) items.push(it);
+          else summary.itemsWrongCollection[k] = (summary.itemsWrongCollection[k] ?? 0) + 1;
+        }
         return [k, items] as const;
       }),
     );

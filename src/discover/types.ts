@@ -67,6 +67,9 @@ export interface DiscoverSummary {
   retries: number;
   /** Items returned by all searches, before dedupe. */
   itemsSeen: number;
+  /** Items dropped because their collection is not the source's `collection` or `alt_collections`
+   *  (a server answering with mixed collections), by source. */
+  itemsWrongCollection: Partial<Record<SourceName, number>>;
   /** Modalities a cell had to have to be kept. */
   required: Modality[];
   elapsedS: number;

@@ -190,3 +190,35 @@ describe('search requests', () => {
     expect(req.filter).toBeUndefined();
   });
 });
+
+describe('items are checked against their source collection', () => {
+  /** A server that ignores `collections` and answers with every item it has. */
+  class MixedSource extends FakeSource {
+    readonly returned: Record<string, number> = {};
+    override async *search(req: SearchRequest): AsyncIterable<SceneItem> {
+      for await (const it of super.search({ ...req, collections: ['sentinel-2-l2a', 'sentinel-2-l1c', 'sentinel-2-c1-l2a'] })) {
+        this.returned[it.collection] = (this.returned[it.collection] ?? 0) + 1;
+        yield it;
+      }
+    }
+  }
+  const l2a = realS2();
+  // the same scenes as L1C (clear: cloud 0) and as the alternative collection name, with other ids
+  const l1c = l2a.map((it) => ({ ...it, id: `L1C_${it.id}`, sceneKey: `L1C_${it.sceneKey}`, collection: 'sentinel-2-l1c', cloudCover: 0 }));
+  const c1 = l2a.slice(0, 2).map((it) => ({ ...it, id: `C1_${it.id}`, collection: 'sentinel-2-c1-l2a' }));
+
+  it('items of other collections are dropped and counted in discover-summary.json; alt_collections are accepted', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'discover-mixed-'));
+    const sources = { s2_l2a: src({ collection: 'sentinel-2-l2a', altCollections: ['sentinel-2-c1-l2a'], cloudMax: 50 }) };
+    const server = new MixedSource([...l2a, ...l1c, ...c1]);
+    const res = await runDiscover(config({ sources }), { outDir: out, collect: true, openSource: () => server });
+    const chosen = res.cells!.flatMap((c) => c.scenes.s2_l2a!.map((s) => s.collection));
+    expect(chosen.length).toBeGreaterThan(0);
+    expect(chosen.every((c) => c === 'sentinel-2-l2a' || c === 'sentinel-2-c1-l2a')).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'discover-summary.json'), 'utf8'));
+    expect(server.returned['sentinel-2-l1c']).toBeGreaterThan(0);
+    expect(server.returned['sentinel-2-c1-l2a']).toBeGreaterThan(0);
+    expect(summary.itemsWrongCollection).toEqual({ s2_l2a: server.returned['sentinel-2-l1c'] });
+    expect(summary.itemsSeen).toBe(server.returned['sentinel-2-l2a'] + server.returned['sentinel-2-c1-l2a']);
+  });
+});
