@@ -49,11 +49,26 @@ function findCommand(name: string | undefined): CommandSpec<any> | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
+/** `--bbox -111.7,40.5,...` as written: a value that starts with a minus and a digit belongs to the
+ *  string option before it (node:util parseArgs would read it as an option: "argument is ambiguous"). */
+export function joinNegativeValues(args: string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function parseCommandArgs(cmd: CommandSpec<any>, args: string[]) {
   const options = { ...GLOBAL_OPTIONS, ...cmd.options };
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: joinNegativeValues(args, options),
       options: Object.fromEntries(
         Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
       ),

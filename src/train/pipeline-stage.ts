@@ -11,6 +11,7 @@ import { svgToPng } from '../svg-to-png.js';
 import { formatCrossModalKnn, formatRetrieval } from './crossmodal.js';
 import { evaluationMarkdown, evaluationSummary, EVAL_PICTURE, rankHistogramSvg, type StageEvaluation } from './eval-report.js';
 import { compareRunCrossModal, DEFAULT_PAIR } from './evaluate-crossmodal.js';
+import { openCorpus } from '../shard/reader.js';
 import { assertVerifiedCorpus } from '../shard/verify.js';
 import { CHECKPOINT_FILE } from './loop.js';
 import { compareRunKnn, corpusTileSource, formatKnn, trainOnCorpus } from './index.js';
@@ -27,6 +28,11 @@ export const trainStage: Stage = {
     const corpus = join(ctx.runDir, 'corpus');
     // The pipeline verifies in full before the first step: a corrupt shard stops with the list (exit 5).
     await assertVerifiedCorpus(corpus, 'full');
+    // An empty search result gives an empty, valid corpus: nothing to learn from, which is not a failure.
+    if (openCorpus(corpus).manifest.tiles === 0) {
+      ctx.log.warn(`train: skipped: the corpus ${corpus} has no tiles (the searches found nothing to tile)`);
+      return { status: 'skipped', summary: { reason: 'empty corpus' } };
+    }
     const outDir = join(ctx.runDir, TRAIN_DIR);
     const resume = existsSync(join(outDir, CHECKPOINT_FILE));
     // The trainer logs every step; those lines become debug lines under the stage's progress report.

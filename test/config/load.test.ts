@@ -90,7 +90,7 @@ describe('pipeline config', () => {
       'sources.s2_l2a.catalog (line 7): missing; provider static needs the path of a catalog.json',
     );
     expect(errorText(valid.replace('area: { bbox: [1, 2, 3, 4] }', 'area: { bbox: [1, 2, 3, 4], global: true }'))).toContain(
-      'area (line 3): has 2 keys; expected Exactly one of bbox, geojson, global.',
+      'area (line 3): has bbox, global; expected exactly one of bbox, geojson, global',
     );
     expect(errorText(valid.replace('tile_size_px: 256', 'tile_size_px: 128'))).toContain(
       'grid.tile_size_px (line 5): 128 px at 10 m covers 1.28 km, less than cell_size_km 2.56; expected tile_size_px * resolution_m >= cell_size_km * 1000',

@@ -131,7 +131,7 @@ describe('CLI option parsing', () => {
   it('landcover: needs exactly one cell source and at most one map source', () => {
     const o = landcoverCommand.parse({ out: 'o', bbox: '6,0,9,3', raster: 'wc.tif', resolution: '160' }, []);
     expect(o.landcover).toMatchObject({ resolutionM: 160, resampling: 'nearest', source: { kind: 'raster', path: 'wc.tif' } });
-    expect(o.cells).toMatchObject({ bbox: [6, 0, 9, 3], cellSizeKm: 10.68 });
+    expect(o.cells).toMatchObject({ bbox: [6, 0, 9, 3], cellSizeKm: 10, tileSizePx: 1068, gridResolutionM: 10 }); // the pipeline's grid
     expect(() => landcoverCommand.parse({ out: 'o' }, [])).toThrow(/exactly one of --bbox/);
     expect(() => landcoverCommand.parse({ out: 'o', bbox: '6,0,5,3' }, [])).toThrow(/--bbox: "6,0,5,3" is not valid/);
     expect(() => landcoverCommand.parse({ out: 'o', bbox: '6,0,9,3', raster: 'a', href: ['b'] }, [])).toThrow(/at most one of --raster, --href, --hrefs-file/);

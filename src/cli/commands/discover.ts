@@ -22,7 +22,7 @@ export const discoverCommand = defineCommand<DiscoverCommandOptions>({
     out: { type: 'string', short: 'o', valueName: '<dir>', description: 'Run directory (overrides output.dir).' },
     'limit-cells': { type: 'string', valueName: '<n>', description: 'Only the first n grid cells of the area.' },
   },
-  examples: ['terrafm discover pipelines/global-earth-search.yaml --out runs/es --limit-cells 500'],
+  examples: ['terrafm discover pipelines/demo.yaml --out runs/demo-discover --limit-cells 5'],
   parse: (values, positionals) => ({ pipeline: positionals[0], out: str(values, 'out'), limitCells: int(values, 'limit-cells', 1) }),
   async run(opts, io?: CommandIO) {
     const config = loadPipelineFile(opts.pipeline, { outDir: opts.out });

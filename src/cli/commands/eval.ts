@@ -81,11 +81,9 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
     ...VERIFY_OPTIONS,
   },
   examples: [
-    'terrafm eval knn runs/demo/corpus --run runs/demo/train',
-    'terrafm eval retrieval runs/demo-knn/corpus --run runs/demo-knn/train',
-    'terrafm eval knn runs/demo-knn/corpus --run runs/demo-knn/train --cross-modal --query s1 --reference s2_l2a',
-    'terrafm eval knn runs/demo/corpus --encoder runs/demo/train/encoder',
-    'terrafm eval retrieval runs/demo/corpus --random-init --size tiny --seed 0',
+    'terrafm eval knn runs/demo --run runs/demo/train --backend cpu',
+    'terrafm eval knn runs/demo/corpus --encoder runs/demo/train/encoder --backend cpu',
+    'terrafm eval retrieval runs/demo/corpus --random-init --size tiny --seed 0 --backend cpu',
   ],
   parse(values, positionals) {
     const task = positionals[0] as EvalTask;

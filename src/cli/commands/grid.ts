@@ -1,5 +1,6 @@
 // `terrafm grid`: prints or writes the Major-TOM grid cells of an area (with each cell's UTM zone
 // and pixel-snapped target extent). The grid itself is in src/discover/grid/.
+import { bboxIssues } from '../../config/sections/area.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { UsageError } from '../../errors.js';
@@ -40,7 +41,8 @@ export const gridCommand = defineCommand<GridCommandOptions>({
   summary: 'Print or write the Major-TOM grid cells of an area, with UTM zone and pixel-snapped extent.',
   positionals: [],
   options: {
-    bbox: { type: 'string', valueName: '<w,s,e,n>', multiple: true, description: 'Area in degrees; repeat for several boxes; west > east crosses the antimeridian.' },
+    bbox: { type: 'string', valueName: '<w,s,e,n>', multiple: true, description: 'Area in degrees (negative west/south as written: --bbox -111.7,40.5,-111.6,40.6); repeat for several boxes.' },
+    antimeridian: { type: 'boolean', description: 'Boxes with west > east cross the antimeridian (without it, west > east is an error).' },
     global: { type: 'boolean', description: 'The whole globe (rows -85..85, as Major-TOM).' },
     'cell-size-km': { type: 'string', valueName: '<km>', default: '10', description: 'Grid spacing in km (Major-TOM Core: 10).' },
     'tile-size-px': { type: 'string', valueName: '<px>', default: '1068', description: 'Tile side in pixels.' },
@@ -50,11 +52,15 @@ export const gridCommand = defineCommand<GridCommandOptions>({
     limit: { type: 'string', valueName: '<n>', description: 'At most n cells.' },
     count: { type: 'boolean', description: 'Only print the number of cells of the area.' },
   },
-  examples: ['terrafm grid --bbox 7,45,8,46 --format geojson --out alps.geojson', 'terrafm grid --global --count'],
+  examples: ['terrafm grid --bbox 7,45,8,46 --format geojson --out runs/alps.geojson', 'terrafm grid --bbox -111.7,40.5,-111.6,40.6 --count', 'terrafm grid --bbox 179.5,-17,-179.5,-16 --antimeridian --count', 'terrafm grid --global --count'],
   parse(values) {
     const boxes = values.bbox === undefined ? [] : (Array.isArray(values.bbox) ? values.bbox : [String(values.bbox)]).map(parseBbox);
     const global = values.global === true;
     if (global === boxes.length > 0) throw new UsageError('give either --bbox (one or more) or --global');
+    for (const b of boxes) {
+      const [issue] = bboxIssues(b, '--bbox', values.antimeridian === true);
+      if (issue) throw new UsageError(`--bbox ${b.join(',')}: ${issue.message.replace('antimeridian: true (--antimeridian on the command line)', '--antimeridian')}`);
+    }
     return {
       area: global ? { kind: 'global' } : { kind: 'bbox', bboxes: boxes },
       cellSizeKm: num(values, 'cell-size-km') ?? 10,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { checkOutputDir } from '../../output-dir.js';
+import { gridSection } from '../../config/sections/grid.js';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
 import type { StacSource } from '../../discover/stac/types.js';
 import type { BBox } from '../../model/types.js';
@@ -56,7 +57,7 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
     bbox: { type: 'string', valueName: '<minlon,minlat,maxlon,maxlat>', description: 'Cover this box with grid cells.' },
     cells: { type: 'string', valueName: '<file>', description: 'Cells instead of --bbox: JSON array / JSON lines of GridCell or CellScenes records.' },
     limit: { type: 'string', valueName: '<n>', description: 'With --bbox: at most this many cells (previews).' },
-    'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid cell size for --bbox.', default: '10.68' },
+    'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid spacing for --bbox; the pipeline\'s grid by default, so cell ids are Major-TOM ids and join with `grid` and `discover`.', default: '10' },
     raster: { type: 'string', valueName: '<path|url>', description: 'One land-cover raster or VRT covering the cells.' },
     href: { type: 'string', multiple: true, valueName: '<path|url>', description: 'A WorldCover tile (repeatable); matched to cells by tile name (N00E006).' },
     'hrefs-file': { type: 'string', valueName: '<file>', description: 'WorldCover tile hrefs, one per line. Without any map option: the landcover scenes of CellScenes records, else a Planetary Computer esa-worldcover search.' },
@@ -66,8 +67,7 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
     concurrency: { type: 'string', valueName: '<n>', description: 'Cells read at once.', default: '2' },
   },
   examples: [
-    'terrafm landcover --bbox 6,0,9,3 --raster ESA_WorldCover_10m_2021_v200_N00E006_Map.tif --out runs/x/landcover',
-    'terrafm landcover --cells discover/cells.jsonl --out runs/x/landcover   # landcover hrefs chosen by discovery',
+    'terrafm landcover --bbox 9.0,47.7,9.1,47.8 --raster data/demo/esa-worldcover/ESA_WorldCover_10m_2021_v200_N45E009/ESA_WorldCover_10m_2021_v200_N45E009_Map.tif --out runs/demo-landcover',
   ],
   parse(values) {
     const outDir = str(values, 'out');
@@ -76,9 +76,11 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
     const bbox = str(values, 'bbox');
     const file = str(values, 'cells');
     if (!bbox === !file) throw new UsageError('give exactly one of --bbox <minlon,minlat,maxlon,maxlat> or --cells <file>');
-    const cellSizeKm = num(values, 'cell-size-km') ?? 10.68;
+    // The pipeline's grid (grid section defaults): same spacing, tile size and resolution, same ids.
+    const grid = gridSection.normalise(undefined, { baseDir: '.' });
+    const cellSizeKm = num(values, 'cell-size-km') ?? grid.cellSizeKm;
     const cells: LandcoverCommandOptions['cells'] = bbox
-      ? { bbox: parseBBox(bbox), cellSizeKm, tileSizePx: Math.round((cellSizeKm * 1000) / 10), gridResolutionM: 10, limit: int(values, 'limit', 1) }
+      ? { bbox: parseBBox(bbox), cellSizeKm, tileSizePx: grid.tileSizePx, gridResolutionM: grid.resolutionM, limit: int(values, 'limit', 1) }
       : { file: file! };
     const raster = str(values, 'raster');
     const hrefs = (values.href as string[] | undefined) ?? [];

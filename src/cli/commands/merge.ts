@@ -35,7 +35,7 @@ export const mergeCommand = defineCommand<MergeCommandOptions>({
       description: 'Write manifest.json, stats.json and merge-plan.tsv (source path, new name) but leave the shards where they are (object storage: copy them server-side from the plan).',
     },
   },
-  examples: ['terrafm merge runs/all runs/p0 runs/p1 runs/p2', 'terrafm merge /data/corpus --input /data/p0 --input /data/p1'],
+  examples: ['terrafm merge runs/demo-merged runs/demo', 'terrafm merge runs/demo-merged2 --input runs/demo'],
   parse: (values, positionals) => {
     const inputs = inputsOf(values, positionals);
     if (inputs.length === 0) throw new UsageError('terrafm merge: no partition directories; expected <out> <dir>... or --input <dir>');

@@ -45,8 +45,8 @@ export const runCommand = defineCommand<RunCommandOptions>({
   },
   examples: [
     'terrafm run pipelines/demo.yaml --out runs/demo',
-    'terrafm run pipelines/global-earth-search.yaml --out /data/corpus --stages discover',
-    'terrafm run pipelines/demo.yaml --out runs/p1 --partition 1/3 --sample-from runs/demo/sample/sample.parquet',
+    'terrafm run pipelines/demo.yaml --out runs/demo --stages discover,sample',
+    'terrafm run pipelines/demo.yaml --out runs/demo-p1 --partition 1/3 --sample-from runs/demo/sample/sample.parquet --stages discover,sample,tile',
   ],
   parse: (values, positionals) => ({
     pipeline: positionals[0] ?? DEMO_PIPELINE,

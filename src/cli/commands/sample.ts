@@ -68,8 +68,8 @@ export const sampleCommand = defineCommand<SampleCommandOptions>({
     'no-png': { type: 'boolean', description: 'Write SVG pictures only.' },
   },
   examples: [
-    'terrafm sample --landcover runs/x/landcover/landcover.parquet --out runs/x/sample --policy stratified --count 5000',
-    'terrafm sample --landcover lc.parquet --out cmp --compare uniform,inverse-frequency:1,stratified,target --seed 7',
+    'terrafm sample --landcover runs/demo/landcover/landcover.parquet --out runs/demo-sample --policy stratified --count 10',
+    'terrafm sample --landcover runs/demo/landcover/landcover.parquet --out runs/demo-compare --compare uniform,inverse-frequency:1,stratified --count 10 --seed 7',
   ],
   parse(values) {
     const landcover = str(values, 'landcover');

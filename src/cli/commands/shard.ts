@@ -33,7 +33,7 @@ export const shardCommand = defineCommand<ShardCommandOptions>({
     level: { type: 'string', valueName: '<1-19>', default: '3', description: 'zstd level.' },
     overwrite: { type: 'boolean', description: 'Replace a corpus already in <out>.' },
   },
-  examples: ['terrafm shard merged --from runs/a/shards --from runs/b/shards', 'terrafm shard small --from runs/demo/shards --max-rows 256 --compression snappy'],
+  examples: ['terrafm shard runs/demo-resharded --from runs/demo/corpus --max-rows 4 --compression snappy'],
   parse(values, positionals) {
     const from = values.from === undefined ? [] : Array.isArray(values.from) ? values.from : [String(values.from)];
     if (from.length === 0) throw new UsageError('terrafm shard: give at least one --from <corpus dir>');

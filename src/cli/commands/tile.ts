@@ -95,7 +95,7 @@ export const tileCommand = defineCommand<TileCommandOptions>({
     failures: { type: 'string', valueName: '<file.jsonl>', description: 'Also write the failures table as JSON lines.' },
     'fail-fast': { type: 'boolean', description: 'Stop at the first failed tile instead of recording it and going on.' },
   },
-  examples: ['terrafm tile --scenes runs/demo/discover/scenes.parquet --cog runs/demo/cogs', 'terrafm tile --scenes scenes.parquet --cells 917D_239R --cog /tmp/cogs'],
+  examples: ['terrafm tile --scenes runs/demo/scenes.parquet --pipeline pipelines/demo.yaml --cog runs/demo-cogs'],
   parse: (values) => {
     const scenes = str(values, 'scenes');
     if (!scenes) throw new UsageError('missing --scenes <scenes.parquet>');

@@ -47,9 +47,9 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     ...VERIFY_OPTIONS,
   },
   examples: [
-    'terrafm train runs/demo/shards --out runs/demo/train --steps 300 --backend wasm',
-    'terrafm train runs/demo/shards --out runs/demo/train --resume',
-    'terrafm train shards --out t --pipeline pipelines/demo.yaml --centering dino',
+    'terrafm train runs/demo --out runs/demo-train --steps 4 --backend wasm',
+    'terrafm train runs/demo --out runs/demo-train --steps 6 --backend wasm --resume',
+    'terrafm train runs/demo/corpus --out runs/demo-dino --pipeline pipelines/demo.yaml --centering dino --steps 2',
   ],
   parse(values, positionals) {
     const o: RawTrain = {};

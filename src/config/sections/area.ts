@@ -5,7 +5,9 @@ import { SectionIssues, strictObject, type ConfigSection } from '../section.js';
 
 /**
  * `area:` where to build the corpus. Exactly one of:
- * - `bbox: [west, south, east, north]` (degrees; west > east crosses the antimeridian) or a list of them;
+ * - `bbox: [west, south, east, north]` (degrees) or a list of them; a box with west > east crosses the
+ *   antimeridian, which must be asked for with `antimeridian: true` (else 8,45,7,46 would silently
+ *   become a band around the globe);
  * - `geojson: path` to a GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (relative to the YAML);
  * - `global: true` for the whole globe.
  */
@@ -22,6 +24,7 @@ interface RawArea {
   bbox?: number[] | number[][];
   geojson?: string;
   global?: boolean;
+  antimeridian?: boolean;
 }
 
 const bboxSchema = {
@@ -40,14 +43,18 @@ export const areaSection: ConfigSection<RawArea, AreaConfig> = {
       bbox: { anyOf: [bboxSchema, { type: 'array', items: bboxSchema, minItems: 1 }], description: 'One bbox [w, s, e, n] or a list of them.' },
       geojson: { type: 'string', description: 'Path to a GeoJSON file (Polygon/MultiPolygon, Feature or FeatureCollection), relative to this file.' },
       global: { type: 'boolean', const: true, description: 'The whole globe.' },
+      antimeridian: { type: 'boolean', default: false, description: 'With bbox: boxes with west > east cross the antimeridian (else west > east is an error).' },
     },
-    { minProperties: 1, maxProperties: 1, description: 'Exactly one of bbox, geojson, global.' },
+    { minProperties: 1, maxProperties: 2, description: 'Exactly one of bbox, geojson, global (and antimeridian with bbox).' },
   ),
   normalise(raw, ctx) {
+    const forms = (['bbox', 'geojson', 'global'] as const).filter((k) => raw![k] !== undefined);
+    if (forms.length !== 1) throw new SectionIssues([{ path: 'area', message: `has ${forms.join(', ') || 'none of them'}; expected exactly one of bbox, geojson, global` }]);
+    if (raw!.antimeridian !== undefined && !raw!.bbox) throw new SectionIssues([{ path: 'area.antimeridian', message: 'only applies to bbox areas; expected it beside bbox' }]);
     if (raw!.global) return { kind: 'global' };
     if (raw!.bbox) {
       const list = (typeof raw!.bbox[0] === 'number' ? [raw!.bbox] : raw!.bbox) as number[][];
-      const issues = list.flatMap((b, i) => bboxIssues(b, list.length === 1 ? 'area.bbox' : `area.bbox[${i}]`));
+      const issues = list.flatMap((b, i) => bboxIssues(b, list.length === 1 ? 'area.bbox' : `area.bbox[${i}]`, raw!.antimeridian === true));
       if (issues.length) throw new SectionIssues(issues);
       return { kind: 'bbox', bboxes: list as BBox[] };
     }
@@ -56,9 +63,12 @@ export const areaSection: ConfigSection<RawArea, AreaConfig> = {
   },
 };
 
-function bboxIssues(b: number[], path: string) {
+export function bboxIssues(b: number[], path: string, antimeridian: boolean): { path: string; message: string }[] {
   const [w, s, e, n] = b;
   const out = [];
+  if (w > e && !antimeridian) {
+    out.push({ path, message: `west ${w} is east of east ${e}; expected west < east, or antimeridian: true (--antimeridian on the command line) for a box that crosses the antimeridian` });
+  }
   if (w < -180 || w > 180 || e < -180 || e > 180) out.push({ path, message: `longitudes ${w}, ${e} out of range; expected -180..180` });
   if (s < -90 || s > 90 || n < -90 || n > 90) out.push({ path, message: `latitudes ${s}, ${n} out of range; expected -90..90` });
   if (s >= n) out.push({ path, message: `south ${s} is not below north ${n}; expected [west, south, east, north]` });
