@@ -6,7 +6,8 @@ import { ExitCode, StageError, UsageError } from '../../errors.js';
 import { loadPipelineFile } from '../../config/load.js';
 import { normalise as normaliseTile, type TileConfig } from '../../config/sections/tile.js';
 import { readScenesTable } from '../../discover/scenes-table.js';
-import { planTiles, type TileSourceInput } from '../../tile/plan.js';
+import { planTiles, type PlanAccess, type TileSourceInput } from '../../tile/plan.js';
+import { assetAccessFor } from '../../discover/stac/asset-access.js';
 import { tileAll, type TileRunSummary } from '../../tile/run.js';
 import { writeTileCogs } from '../../tile/cog.js';
 import { failuresJsonLines, formatFailuresTable } from '../../tile/failures-table.js';
@@ -52,15 +53,16 @@ export async function readTileInputs(file: string): Promise<TileSourceInput[]> {
   }
 }
 
-function tileConfigOf(pipeline: string | undefined): TileConfig {
-  if (!pipeline) return normaliseTile(undefined);
-  const cfg = loadPipelineFile(pipeline) as unknown as { tile?: TileConfig };
-  return cfg.tile ?? normaliseTile(undefined);
+/** Tile settings and, with a pipeline, its sources' asset access policy (without one: not checked). */
+function tileConfigOf(pipeline: string | undefined): { config: TileConfig; access?: PlanAccess } {
+  if (!pipeline) return { config: normaliseTile(undefined) };
+  const cfg = loadPipelineFile(pipeline);
+  return { config: cfg.tile ?? normaliseTile(undefined), access: assetAccessFor(cfg.sources) };
 }
 
 export async function runTileCommand(opts: TileCommandOptions, io?: CommandIO): Promise<TileRunSummary & { cogFiles: number }> {
   const out = io?.stdout ?? process.stdout;
-  const config = tileConfigOf(opts.pipeline);
+  const { config, access } = tileConfigOf(opts.pipeline);
   let inputs = await readTileInputs(opts.scenes);
   if (opts.cells) {
     const want = new Set(opts.cells);
@@ -68,7 +70,7 @@ export async function runTileCommand(opts: TileCommandOptions, io?: CommandIO): 
     const missing = [...want].filter((id) => !inputs.some((i) => i.cell.id === id));
     if (missing.length) throw new UsageError(`--cells: ${missing.join(', ')} not in ${opts.scenes}`);
   }
-  const plan = planTiles(inputs, config, { baseDir: path.dirname(path.resolve(opts.scenes)) });
+  const plan = planTiles(inputs, config, { baseDir: path.dirname(path.resolve(opts.scenes)), access });
   let cogFiles = 0;
   const t0 = performance.now();
   const summary = await tileAll(plan, { config, concurrency: opts.concurrency, failFast: opts.failFast }, async (rec) => {
