@@ -1,33 +1,24 @@
 // The asset access policy end to end: items from a loopback STAC API name a local file by file://,
 // a local path, and another host through /vsicurl/. Those tiles fail at plan with the rule that
 // refused them (tile-failures.jsonl), and nothing is opened: every planned cell names one of them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
-import { cleanupTempDirs, cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+import { cli, e2eLifecycle, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
 
-let entries: CatalogEntry[];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  entries = await demoEntries();
-}, 60_000);
-afterAll(async () => {
-  for (const c of closers) await c();
-  cleanupTempDirs();
-});
+const { entries: demo, closeLater } = e2eLifecycle();
 
 describe('asset access policy end to end', () => {
   it('file:///etc/passwd, /etc/passwd and /vsicurl/http://other-host from an API are refused with their rule; nothing is read from them', async () => {
     const assets = await startAssetServer();
     const other = await startAssetServer();
-    closers.push(assets.close, other.close);
+    closeLater(assets.close, other.close);
     const bad: [RegExp, (h: string) => string][] = [
       [/S2B_32TNT_20220722_0_L2A\/B02\.tif$/, () => 'file:///etc/passwd'],
       [/sentinel-1-rtc\/.*\.tif$/, () => '/etc/passwd'],
       [/S2A_32TNT_20210508_0_L2A\/B02\.tif$/, (h) => `/vsicurl/${other.url}${h}`],
     ];
-    const served = remoteAssets(entries, assets.url).map((e) => {
+    const served = remoteAssets(demo(), assets.url).map((e) => {
       const item = structuredClone(e.item) as { assets: Record<string, { href: string }> };
       for (const a of Object.values(item.assets)) {
         const hit = bad.find(([re]) => re.test(a.href));
@@ -36,7 +27,7 @@ describe('asset access policy end to end', () => {
       return { ...e, item: item as never };
     });
     const stac = await startStacServer({ entries: served });
-    closers.push(stac.close);
+    closeLater(stac.close);
     const dir = tempDir('policy');
     const run = path.join(dir, 'run');
     const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url }), '--out', run]);

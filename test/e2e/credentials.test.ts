@@ -4,28 +4,19 @@
 // token: every file under the run directory, byte for byte, plus every value of every Parquet file
 // decoded (zstd pages decompressed through the shard reader's codecs, so compressed pages cannot hide
 // it), plus stdout/stderr. Also after failed reads, whose GDAL messages quote the signed /vsicurl/ path.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { readCompressors } from '../../src/shard/codec.js';
 import { openCorpus, iterateTiles } from '../../src/shard/reader.js';
-import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
-import { cleanupTempDirs, cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+import { CORRUPT_SCENE, MISSING_SCENE, cli, e2eLifecycle, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
 
 const TOKEN = 'c2VjcmV0LXNhcy1zaWduYXR1cmU';
 const SAS = `st=2026-01-01T00%3A00%3A00Z&se=2026-01-02T00%3A00%3A00Z&sp=rl&sv=2021-06-08&sr=c&skoid=9f1c-key-oid&sig=${TOKEN}`;
 const FAST_GDAL_RETRY = 'tile: { http: { max_retry: 2, retry_delay_s: 0.05 } }\n';
 
-let entries: CatalogEntry[];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  entries = await demoEntries();
-}, 60_000);
-afterAll(async () => {
-  for (const c of closers) await c();
-  cleanupTempDirs();
-});
+const { entries: demo, closeLater } = e2eLifecycle();
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -68,8 +59,8 @@ async function leaks(runDir: string): Promise<string[]> {
 
 async function servers(assetOpts: Parameters<typeof startAssetServer>[0]) {
   const assets = await startAssetServer({ ...assetOpts, token: TOKEN });
-  const stac = await startStacServer({ entries: remoteAssets(entries, assets.url, (h) => `${h}?${SAS}`) });
-  closers.push(assets.close, stac.close);
+  const stac = await startStacServer({ entries: remoteAssets(demo(), assets.url, (h) => `${h}?${SAS}`) });
+  closeLater(assets.close, stac.close);
   return { assets, stac };
 }
 
@@ -92,8 +83,8 @@ describe('no credential in any output', () => {
   }, 120_000);
 
   it('failed reads of signed hrefs (404, corrupt, GDAL-cached errors) leave no token in failure rows, journal, run.json or logs', async () => {
-    const missing = /S2B_32TNT_20220722_0_L2A\/B\w+\.tif$/;
-    const corrupt = /S2A_32TNT_20210508_0_L2A\/B\w+\.tif$/;
+    const missing = MISSING_SCENE;
+    const corrupt = CORRUPT_SCENE;
     const { stac } = await servers({ missing: (p) => missing.test(p), corrupt: (p) => corrupt.test(p) });
     const dir = tempDir('sas-fail');
     const run = path.join(dir, 'run');

@@ -1,30 +1,20 @@
 // Faults and bad input, end to end: `terrafm run` in child processes on the small demo pipeline with
 // a loopback STAC API (fault hooks) and a loopback asset server (GDAL reads through /vsicurl/).
 // Each case asserts the exit code, the message and what is (or is not) left on disk.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openCorpus } from '../../src/shard/reader.js';
-import type { CatalogEntry } from '../../src/discover/stac/static-catalog.js';
-import { cleanupTempDirs, cli, demoEntries, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
+import { CORRUPT_SCENE, MISSING_SCENE, cli, e2eLifecycle, remoteAssets, startAssetServer, startStacServer, tempDir, writePipeline } from './helpers.js';
 
-let entries: CatalogEntry[];
-const closers: (() => Promise<void>)[] = [];
+const { entries: demo, closeLater } = e2eLifecycle();
 const FAST_GDAL_RETRY = 'tile: { http: { max_retry: 4, retry_delay_s: 0.05 } }\n';
-
-beforeAll(async () => {
-  entries = await demoEntries();
-}, 60_000);
-afterAll(async () => {
-  for (const c of closers) await c();
-  cleanupTempDirs();
-});
 
 async function servers(assetOpts: Parameters<typeof startAssetServer>[0]) {
   const assets = await startAssetServer(assetOpts);
-  const stac = await startStacServer({ entries: remoteAssets(entries, assets.url) });
-  closers.push(assets.close, stac.close);
+  const stac = await startStacServer({ entries: remoteAssets(demo(), assets.url) });
+  closeLater(assets.close, stac.close);
   return { assets, stac };
 }
 
@@ -51,8 +41,8 @@ describe('faults end to end', () => {
 
   it('missing and corrupt assets become failure rows and exit 3; --fail-fast stops with exit 4', async () => {
     // the bands of one 32TNT scene answer 404; those of the other have a broken TIFF header
-    const missing = /S2B_32TNT_20220722_0_L2A\/B\w+\.tif$/;
-    const corrupt = /S2A_32TNT_20210508_0_L2A\/B\w+\.tif$/;
+    const missing = MISSING_SCENE;
+    const corrupt = CORRUPT_SCENE;
     const { stac } = await servers({ missing: (p) => missing.test(p), corrupt: (p) => corrupt.test(p) });
     const dir = tempDir('missing');
     const pipeline = writePipeline(dir, { stacUrl: stac.url, extra: FAST_GDAL_RETRY });
@@ -96,8 +86,8 @@ describe('faults end to end', () => {
   });
 
   it('an empty search result: zero cells, a warning, an empty valid corpus, exit 0', async () => {
-    const stac = await startStacServer({ entries });
-    closers.push(stac.close);
+    const stac = await startStacServer({ entries: demo() });
+    closeLater(stac.close);
     const dir = tempDir('empty');
     const run = path.join(dir, 'run');
     const r = await cli(['run', writePipeline(dir, { stacUrl: stac.url, time: ['1990-01-01', '1990-12-31'] }), '--out', run]);
@@ -110,8 +100,8 @@ describe('faults end to end', () => {
 
   const root = process.getuid?.() === 0;
   it.skipIf(!root)('a full disk while writing a shard: ShardError naming the file and ENOSPC, no partial shard (exit 4)', async () => {
-    const stac = await startStacServer({ entries });
-    closers.push(stac.close);
+    const stac = await startStacServer({ entries: demo() });
+    closeLater(stac.close);
     const dir = tempDir('enospc');
     const run = path.join(dir, 'run');
     const corpus = path.join(run, 'corpus');

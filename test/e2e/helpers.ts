@@ -2,6 +2,7 @@
 // shard) run by `node bin/terrafm.mjs` in child processes, against a loopback STAC API over the demo
 // catalog (test/support/stac-server.ts) and, when asked, a loopback asset server with range support.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -202,3 +203,21 @@ export async function startAssetServer(opts: { failFirst?: number; missing?: (p:
 }
 
 export { startStacServer, type StacTestServer };
+
+/** The two 32TNT scenes the fault tests break: one answers 404, the other has a broken TIFF header. */
+export const MISSING_SCENE = /S2B_32TNT_20220722_0_L2A\/B\w+\.tif$/;
+export const CORRUPT_SCENE = /S2A_32TNT_20210508_0_L2A\/B\w+\.tif$/;
+
+/** beforeAll/afterAll of an e2e file: the demo catalog's entries, servers closed and temp dirs removed at the end. */
+export function e2eLifecycle(): { entries: () => CatalogEntry[]; closeLater: (...close: (() => Promise<void>)[]) => void } {
+  let entries: CatalogEntry[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    entries = await demoEntries();
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of closers) await c();
+    cleanupTempDirs();
+  });
+  return { entries: () => entries, closeLater: (...close) => closers.push(...close) };
+}
