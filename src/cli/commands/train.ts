@@ -47,9 +47,9 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     ...VERIFY_OPTIONS,
   },
   examples: [
-    'terrafm train runs/demo --out runs/demo-train --steps 4 --backend wasm',
-    'terrafm train runs/demo --out runs/demo-train --steps 6 --backend wasm --resume',
-    'terrafm train runs/demo/corpus --out runs/demo-dino --pipeline pipelines/demo.yaml --centering dino --steps 2',
+    'terrafm train runs/demo --out runs/demo-train --steps 2 --batch-size 4 --global-size 32 --local-size 16 --backend wasm',
+    'terrafm train runs/demo --out runs/demo-train --steps 3 --batch-size 4 --global-size 32 --local-size 16 --backend wasm --resume',
+    'terrafm train runs/demo/corpus --out runs/demo-dino --pipeline pipelines/demo.yaml --centering dino --steps 1 --batch-size 4',
   ],
   parse(values, positionals) {
     const o: RawTrain = {};
