@@ -24,6 +24,7 @@ import { readSampleWeights } from '../sample/outputs.js';
 import { SAMPLE_TABLE } from '../sample/pipeline-stage.js';
 import { openShardSink, type ShardSink } from '../shard/index.js';
 import { appendJournal, journalShard } from '../shard/journal.js';
+import { configureGdal } from './gdal-env.js';
 import { prepareResume } from '../shard/resume.js';
 import { failuresJsonLines, gdalBandReader, planTiles, runTiles, type BandReader, type TileFailure, type TilePlan } from './index.js';
 
@@ -120,6 +121,8 @@ export const tileStage: Stage = {
     for (let i = 0; i < start; i++) progress.tick();
     let ok = resumedTiles;
     try {
+      // runTiles configures GDAL (HTTP retries, cache) only for its own reader; this one wraps it.
+      if (!readerOverride) configureGdal(config.tile);
       for await (const r of runTiles(todo, { config: config.tile, reader: readerOverride ?? readableReader(config, gdalBandReader) })) {
         if ('stage' in r) {
           pending.push(r);

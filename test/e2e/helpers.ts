@@ -59,7 +59,9 @@ export interface PipelineOpts {
 export function writePipeline(dir: string, o: PipelineOpts): string {
   const [w, s, e, n] = o.bbox ?? [8.9659, 47.7168, 9.0341, 47.7628];
   const [t0, t1] = o.time ?? ['2021-01-01', '2023-12-31'];
-  const src = (coll: string) => `    provider: stac-api\n    url: ${o.stacUrl}\n    collection: ${coll}\n`;
+  // The loopback API serves the demo catalog's items, which name local files: the access policy lets an
+  // API name local files only under asset_roots, so the demo world is listed there.
+  const src = (coll: string) => `    provider: stac-api\n    url: ${o.stacUrl}\n    collection: ${coll}\n    asset_roots: [${JSON.stringify(path.resolve(DEFAULT_DEMO_DIR))}]\n`;
   const text = `version: 1
 name: e2e
 area:
