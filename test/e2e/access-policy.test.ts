@@ -35,7 +35,8 @@ describe('asset access policy end to end', () => {
     const rows = readFileSync(path.join(run, 'tile-failures.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stage: string; rule?: string; href: string; error: string });
     const rules = new Set(rows.map((x) => x.rule));
     expect(rows.every((x) => x.stage === 'plan' && x.rule !== undefined)).toBe(true);
-    expect([...rules].sort()).toEqual(expect.arrayContaining(['file-url', 'local-path-from-api', 'vsi-prefix']));
+    // the e2e pipeline lists the demo world in asset_roots, so /etc/passwd is refused as outside them
+    expect([...rules].sort()).toEqual(expect.arrayContaining(['file-url', 'outside-catalog-root', 'vsi-prefix']));
     expect(rows.find((x) => x.rule === 'vsi-prefix')?.error).toMatch(/^refused by the asset access policy \(vsi-prefix\): GDAL virtual file system paths are not accepted from catalogs/);
     expect(other.requests).toEqual([]);
     // every planned tile is accounted for by a row (the run finished, exit 3, nothing opened)
