@@ -52,8 +52,10 @@ export function readEncoder(dir: string): { shape: EncoderShape; values: ParamVa
     throw new TrainError(`cannot read encoder ${jf}: ${(e as Error).message}`, e);
   }
   if (json.format !== ENCODER_FORMAT) throw new TrainError(`${jf}: format "${json.format}"; expected "${ENCODER_FORMAT}"`);
-  const shape = json.userDefinedMetadata.shape;
-  if (!ENCODER_SHAPES[shape.size as ModelSize]) throw new TrainError(`${jf}: unknown size ${shape.size}`);
+  const saved = json.userDefinedMetadata.shape;
+  if (!ENCODER_SHAPES[saved.size as ModelSize]) throw new TrainError(`${jf}: unknown size ${saved.size}`);
+  // Encoders written before the token-projection eps was split out used layerNormEps there too.
+  const shape: EncoderShape = { ...saved, tokenNormEps: saved.tokenNormEps ?? saved.layerNormEps };
   const man = json.weightsManifest[0];
   const bin = fs.readFileSync(path.join(dir, man.paths[0]));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
