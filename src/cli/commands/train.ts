@@ -12,6 +12,8 @@ export interface TrainCommandOptions {
   /** snake_case overrides of the `train:` section from flags. */
   overrides: RawTrain;
   resume: boolean;
+  /** Encoder directory to start from (e.g. from `terrafm import-weights`). */
+  init?: string;
 }
 
 export const trainCommand = defineCommand<TrainCommandOptions>({
@@ -39,12 +41,14 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out for `eval` (tile-id hash, the split `eval` uses); training leaves them out.' },
     'split-seed': { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the held-out split hash.' },
     'include-held-out': { type: 'boolean', description: 'Train on the held-out tiles too (the evaluations then score tiles the encoder trained on).' },
+    init: { type: 'string', valueName: '<dir>', description: 'Start from this encoder directory (terrafm import-weights output or <run>/encoder); the head (and fusion if absent) start fresh.' },
     resume: { type: 'boolean', description: 'Continue from <out>/checkpoint.tfmc (exact: weights, optimizer, teacher, centres, data position).' },
   },
   examples: [
     'terrafm train runs/demo/shards --out runs/demo/train --steps 300 --backend wasm',
     'terrafm train runs/demo/shards --out runs/demo/train --resume',
     'terrafm train shards --out t --pipeline pipelines/demo.yaml --centering dino',
+    'terrafm train shards --out t --size base --init runs/terrafm-b',
   ],
   parse(values, positionals) {
     const o: RawTrain = {};
@@ -72,7 +76,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     const lc = int(values, 'local-count', 0);
     if (gs !== undefined || ls !== undefined || lc !== undefined)
       o.crops = { ...(gs !== undefined ? { global_size: gs } : {}), ...(ls !== undefined ? { local_size: ls } : {}), ...(lc !== undefined ? { local_count: lc } : {}) };
-    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true };
+    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true, init: str(values, 'init') };
   },
   async run(opts, io) {
     const base = opts.pipeline ? readTrainSection(opts.pipeline) : {};
@@ -88,6 +92,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     const r = await trainOnCorpus(opts.corpus, cfg, {
       outDir: opts.out,
       resume: opts.resume,
+      init: opts.init,
       handleSigint: true,
       log: (line) => err.write(`${line.startsWith('step ') && err.isTTY ? '\r' : ''}${line}${line.startsWith('step ') && err.isTTY ? '' : '\n'}`),
     });

@@ -80,8 +80,6 @@ export function toReleased(s: EncoderShape, values: ParamValues, opts: { fusion:
 export interface ImportResult {
   /** Our parameters filled from the file (backbone always; fusion when the file has all of it). */
   values: ParamValues;
-  /** Released keys the file lacks (any makes the import fail). */
-  missing: string[];
   /** Keys in the file that are neither released nor our fusion (ignored). */
   unexpected: string[];
   /** Whether the file carried our fusion module. */
@@ -92,7 +90,8 @@ const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every
 
 /**
  * Released keys and layouts -> our parameters. Every shape is checked (all mismatches reported at
- * once); missing backbone keys are an error; unexpected keys are returned for the caller to report.
+ * once); missing keys are an error (our fusion may be absent as a whole); unexpected keys are
+ * returned for the caller to report.
  */
 export function fromReleased(s: EncoderShape, tensors: TensorMap, source: string): ImportResult {
   const specs = new Map(encoderParamSpecs(s).map((p) => [p.name, p]));
@@ -123,5 +122,5 @@ export function fromReleased(s: EncoderShape, tensors: TensorMap, source: string
       values.set(r.ours, table);
     }
   }
-  return { values, missing, unexpected, fusion: fusionPresent.length === fusionRules.length };
+  return { values, unexpected, fusion: fusionPresent.length === fusionRules.length };
 }
