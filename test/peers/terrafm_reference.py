@@ -4,6 +4,8 @@ so load_state_dict(strict=True) checks names and shapes. Used by test/train/torc
 
     python3 terrafm_reference.py <job.json>
 
+or, from Python, model, meta = load_encoder("runs/x/encoder.safetensors"); cls = model(x, "s2_l2a").
+
 job.json:
   shape:    {embed_dim, depth, heads, patch, img_size, channels: {s2_l2a: 12, s2_l1c: 12, s1: 2}}
   weights:  a .safetensors or .pth file to load (fusion keys under terrafm_fusion. are skipped), or
@@ -143,6 +145,17 @@ def read_safetensors(path):
         a, b = e["data_offsets"]
         out[k] = torch.from_numpy(np.frombuffer(buf[8 + n + a : 8 + n + b], dtype="<f4").reshape(e["shape"]).copy())
     return out, header.get("__metadata__", {})
+
+
+def load_encoder(path):
+    """A .safetensors file from `terrafm export`: (model with the weights, strict=True; metadata dict)."""
+    sd, meta = read_safetensors(path)
+    m = json.loads(meta["terrafm"])
+    shape = {"embed_dim": m["embed_dim"], "depth": m["depth"], "heads": m["heads"], "patch": m["patch_size"],
+             "img_size": m["img_size"], "channels": {k: b["channels"] for k, b in m["bands"].items()}}
+    model = TerraFMReference(shape).eval()
+    model.load_state_dict({k: v for k, v in sd.items() if not k.startswith(FUSION_PREFIX)}, strict=True)
+    return model, m
 
 
 def randomise(model, seed):
