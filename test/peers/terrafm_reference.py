@@ -192,7 +192,7 @@ def main(job_file):
             pos += n
             outs.append(model(x, c["modality"]).numpy().astype("<f4").ravel())
     assert pos == images.size, (pos, images.size)
-    np.concatenate(outs).tofile(job["out"])
+    (np.concatenate(outs) if outs else np.zeros(0, dtype="<f4")).tofile(job["out"])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../../src/cli/commands/export.js';
 import { importWeightsCommand } from '../../src/cli/commands/import-weights.js';
@@ -24,18 +23,12 @@ import { memoryTileSource } from '../../src/train/tiles.js';
 import { TORCH_FIXTURES_DIR } from '../support/fixtures.js';
 import { synthStats, synthTiles, tinyTestTrain } from './synthetic.js';
 import { randomEncoderValues } from './torch-reference.js';
+import { capture } from '../support/capture.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'terrafm-interchange-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const tiny = ENCODER_SHAPES.tiny;
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
-
-function capture() {
-  const stdout = new PassThrough();
-  let text = '';
-  stdout.on('data', (d) => (text += String(d)));
-  return { io: { stdout }, text: () => text };
-}
 
 describe('released key names and layouts', () => {
   it('lists the 164 tensors of TerraFM-B with the released shapes and 112,951,296 values (345,010,176 for L)', () => {

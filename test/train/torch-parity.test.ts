@@ -69,6 +69,7 @@ describe.skipIf(missing !== null)(`parity with a PyTorch reference of the releas
       const ours = ourForward(s, values, plan.toTorch, images);
       const ref = referenceForward(s, { weights: file }, plan.toTorch, images, dir);
       const diffs = Object.fromEntries(plan.toTorch.map((c, i) => [label(c), maxAbsDiff(ours[i], ref[i])]));
+      console.info(`${size} ours -> reference, max abs CLS difference: ${JSON.stringify(diffs)}`);
       for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThan(TOL);
       // The outputs are not trivially equal (e.g. all zero): cases differ from each other.
       expect(maxAbsDiff(ours[0], ours[1].subarray(0, ours[0].length))).toBeGreaterThan(0.01);
@@ -86,7 +87,9 @@ describe.skipIf(missing !== null)(`parity with a PyTorch reference of the releas
       expect(report.fusion).toBe(false);
       const enc = readEncoder(path.join(dir, 'encoder'));
       const ours = ourForward(s, enc.values, plan.fromTorch, images);
-      for (const [i, c] of plan.fromTorch.entries()) expect(maxAbsDiff(ours[i], ref[i]), label(c)).toBeLessThan(TOL);
+      const diffs = Object.fromEntries(plan.fromTorch.map((c, i) => [label(c), maxAbsDiff(ours[i], ref[i])]));
+      console.info(`${size} reference -> .pth -> ours, max abs CLS difference: ${JSON.stringify(diffs)}`);
+      for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThan(TOL);
     }, plan.timeout);
   }
 
@@ -98,6 +101,7 @@ describe.skipIf(missing !== null)(`parity with a PyTorch reference of the releas
     fs.mkdirSync(dir, { recursive: true });
     const oldResize = referenceForward(s, { weights: e.file, legacy: { resize: 'g' } }, e.cases, e.images, dir);
     const oldEps = referenceForward(s, { weights: e.file, legacy: { token_eps: 1e-6 } }, e.cases, e.images, dir);
+    console.info(`base legacy differences: ${JSON.stringify(e.cases.map((c, i) => [label(c), maxAbsDiff(e.ours[i], oldResize[i]), maxAbsDiff(e.ours[i], oldEps[i])]))}`);
     for (const [i, c] of e.cases.entries()) {
       if (c.size === s.imgSize) expect(maxAbsDiff(e.ours[i], oldResize[i]), `${label(c)}: no resize at the native size`).toBeLessThan(TOL);
       else expect(maxAbsDiff(e.ours[i], oldResize[i]), `${label(c)} with g/14`).toBeGreaterThan(10 * TOL);
