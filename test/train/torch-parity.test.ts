@@ -28,13 +28,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const label = (c: Case) => `${c.modality} ${c.size}px`;
 
 const PLANS: Record<'tiny' | 'base', { toTorch: Case[]; fromTorch: Case[]; timeout: number }> = {
-  tiny: { toTorch: [...casesFor([64, 96, 128], 2), ...casesFor([224], 1)], fromTorch: [...casesFor([64, 96, 128], 2), ...casesFor([224], 1)], timeout: 180_000 },
+  tiny: { toTorch: [...casesFor([64, 96, 128], 2), ...casesFor([224], 1)], fromTorch: [...casesFor([64, 96, 128], 2), ...casesFor([224], 1)], timeout: 300_000 },
   base: FULL
     ? { toTorch: casesFor([224, 64, 96, 128], 1), fromTorch: casesFor([224, 64, 96, 128], 1), timeout: 1_200_000 }
     : {
         toTorch: [{ modality: 's2_l2a', size: 224, batch: 1 }, ...casesFor([64], 1), { modality: 's1', size: 96, batch: 1 }, { modality: 's2_l1c', size: 128, batch: 1 }],
         fromTorch: [{ modality: 's1', size: 64, batch: 1 }, { modality: 's2_l2a', size: 96, batch: 1 }, { modality: 's2_l1c', size: 128, batch: 1 }],
-        timeout: 400_000,
+        timeout: 900_000,
       },
 };
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { peerEnv, PYTHON, torchUnavailable } from '../../bench/peers/torch-peer.js';
 import { MODALITIES, type Modality } from '../../src/model/types.js';
 import { cropPatches, FULL_BOX } from '../../src/train/crops.js';
 import { encode, type ParamMap } from '../../src/train/model.js';
@@ -13,18 +14,12 @@ import type { ParamValues } from '../../src/train/params.js';
 import { Rng } from '../../src/train/rng.js';
 import { encoderParamSpecs, MODALITY_CHANNELS, numel, type EncoderShape } from '../../src/train/sizes.js';
 
-export const PYTHON = '/usr/bin/python3';
-const PY_ENV = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread', OMP_WAIT_POLICY: 'PASSIVE' };
+// The same interpreter and environment as the benchmark's PyTorch peer (Debian python3-torch, OpenBLAS).
+const PY_ENV = peerEnv();
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'peers', 'terrafm_reference.py');
 
-/** null when /usr/bin/python3 imports torch, else why the parity tests are skipped. */
-export function torchMissing(): string | null {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { env: PY_ENV, encoding: 'utf8' });
-  if (r.status === 0) return null;
-  const last = (r.stderr || '').trim().split('\n').pop();
-  return `${PYTHON} cannot import torch and numpy (${last}); install them with apt-get install python3-torch libopenblas0-pthread`;
-}
+/** null when the peer interpreter imports torch, else why the parity tests are skipped. */
+export const torchMissing = torchUnavailable;
 
 /**
  * Every encoder parameter random, biases and norms included (a layout error anywhere changes the
