@@ -215,7 +215,10 @@ describe('terrafm export / import-weights / train --init', () => {
       const start = s.group === 'backbone' ? values.get(s.name)! : fresh.get(s.name)!;
       expect(same(ck.get(`student/${s.name}`)!, start), s.name).toBe(true);
     }
-    expect(JSON.parse(fs.readFileSync(path.join(outDir, 'train.json'), 'utf8')).init).toBe(path.join(tmp, 'imported-bare'));
+    const summary = JSON.parse(fs.readFileSync(path.join(outDir, 'train.json'), 'utf8'));
+    expect(summary.init).toBe(path.join(tmp, 'imported-bare'));
+    // the band statistics the run normalised with, which `terrafm export` puts in the metadata
+    expect(summary.normalisation).toEqual(JSON.parse(JSON.stringify(synthStats(tiles).modalities)));
 
     const wrong = normaliseTrain(tinyTestTrain({ steps: 1, size: 'small' }));
     await expect(trainWith(memoryTileSource(tiles, synthStats(tiles)), wrong, { outDir: path.join(tmp, 'wrong'), init: path.join(tmp, 'imported-bare') })).rejects.toThrow(
