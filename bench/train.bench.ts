@@ -47,6 +47,7 @@ function peerConfig(cfg: TrainConfig, state: TrainerState, views: FlopView[]): P
     token_dim_factor: s.tokenDimFactor,
     fusion_queries: s.fusionQueries,
     eps: s.layerNormEps,
+    token_eps: s.tokenNormEps,
     head_hidden: cfg.head.hiddenDim,
     head_bottleneck: cfg.head.bottleneckDim,
     out_dim: cfg.outDim,

@@ -123,6 +123,13 @@ export class TrainError extends TerrafmError {
   }
 }
 
+/** A weights file (safetensors, PyTorch .pth) that cannot be read, mapped or written. */
+export class WeightsError extends TerrafmError {
+  constructor(message: string, cause?: unknown) {
+    super('weights', message, { cause });
+  }
+}
+
 /** A stage that cannot run because an earlier stage's output is missing or inconsistent. */
 export class StageError extends TerrafmError {
   constructor(stage: string, message: string, cause?: unknown) {

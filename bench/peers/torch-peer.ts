@@ -9,10 +9,10 @@ import { createInterface, type Interface } from 'node:readline';
 
 const SCRIPT = fileURLToPath(new URL('./torch_train_step.py', import.meta.url));
 /** Debian's python3 with python3-torch; the first python3 on PATH may lack torch. */
-const PYTHON = process.env.TERRAFM_TORCH_PYTHON ?? '/usr/bin/python3';
+export const PYTHON = process.env.TERRAFM_TORCH_PYTHON ?? '/usr/bin/python3';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-function peerEnv(): NodeJS.ProcessEnv {
+export function peerEnv(): NodeJS.ProcessEnv {
   const ld = [existsSync(OPENBLAS) ? OPENBLAS : '', process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
   // PASSIVE: OpenMP threads sleep instead of spinning while our step runs between the peer's.
   return { ...process.env, LD_LIBRARY_PATH: ld, OMP_WAIT_POLICY: 'PASSIVE', PEER_THREADS: String(cpus().length) };
@@ -38,6 +38,8 @@ export interface PeerConfig {
   token_dim_factor: number;
   fusion_queries: number;
   eps: number;
+  /** LayerNorm eps inside the token projection (1e-5 in the released model; `eps` elsewhere). */
+  token_eps: number;
   head_hidden: number;
   head_bottleneck: number;
   out_dim: number;

@@ -75,7 +75,7 @@ def embed_modality(P, c, m, patches):
     eps = c["eps"]
     x = linear(patches, P[f"patch_embed.{m}.w"], P[f"patch_embed.{m}.b"]) + P["modality_embed"][MODALITIES.index(m)]
     x = x @ P["token_proj.0.w"]
-    x = F.layer_norm(x, x.shape[-1:], P["token_proj.norm.g"], P["token_proj.norm.b"], eps)
+    x = F.layer_norm(x, x.shape[-1:], P["token_proj.norm.g"], P["token_proj.norm.b"], c.get("token_eps", eps))
     x = linear(x, P["token_proj.1.w"], P["token_proj.1.b"])
     return linear(x, P["token_proj.2.w"], P["token_proj.2.b"])
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { TrainError } from '../errors.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { encoderParamSpecs, ENCODER_SHAPES, numel, type EncoderShape, type ModelSize } from './sizes.js';
-import type { ParamValues } from './params.js';
+import { initParamValues, type ParamValues } from './params.js';
 
 export const ENCODER_FORMAT = 'terrafm-encoder/1';
 
@@ -19,8 +19,12 @@ export interface EncoderModelJson {
   weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[];
 }
 
-export function writeEncoder(dir: string, shape: EncoderShape, values: ParamValues, step: number): void {
-  const specs = encoderParamSpecs(shape);
+/**
+ * Writes the encoder parameters present in `values`: every backbone parameter is required; the
+ * fusion module may be absent (an imported released model has none).
+ */
+export function writeEncoder(dir: string, shape: EncoderShape, values: ParamValues, step: number, note = 'Teacher encoder (backbone + fusion). Forward pass: src/train/model.ts encode().'): void {
+  const specs = encoderParamSpecs(shape).filter((s) => s.group === 'backbone' || values.has(s.name));
   const total = specs.reduce((a, s) => a + numel(s.shape), 0);
   const blob = new Float32Array(total);
   let off = 0;
@@ -35,7 +39,7 @@ export function writeEncoder(dir: string, shape: EncoderShape, values: ParamValu
     generatedBy: 'terrafm-pipeline',
     convertedBy: null,
     modelTopology: null,
-    userDefinedMetadata: { shape, step, note: 'Teacher encoder (backbone + fusion). Forward pass: src/train/model.ts encode().' },
+    userDefinedMetadata: { shape, step, note },
     weightsManifest: [{ paths: ['weights.bin'], weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })) }],
   };
   fs.mkdirSync(dir, { recursive: true });
@@ -43,7 +47,16 @@ export function writeEncoder(dir: string, shape: EncoderShape, values: ParamValu
   writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 1) + '\n');
 }
 
-export function readEncoder(dir: string): { shape: EncoderShape; values: ParamValues; step: number } {
+export interface EncoderFile {
+  shape: EncoderShape;
+  values: ParamValues;
+  step: number;
+  /** 'file': the fusion weights came with the encoder; 'initial': it had none (an imported released
+   * model) and they are the initial ones, whose zero output projection makes fusion the plain modality mean. */
+  fusion: 'file' | 'initial';
+}
+
+export function readEncoder(dir: string): EncoderFile {
   const jf = path.join(dir, 'model.json');
   let json: EncoderModelJson;
   try {
@@ -52,8 +65,10 @@ export function readEncoder(dir: string): { shape: EncoderShape; values: ParamVa
     throw new TrainError(`cannot read encoder ${jf}: ${(e as Error).message}`, e);
   }
   if (json.format !== ENCODER_FORMAT) throw new TrainError(`${jf}: format "${json.format}"; expected "${ENCODER_FORMAT}"`);
-  const shape = json.userDefinedMetadata.shape;
-  if (!ENCODER_SHAPES[shape.size as ModelSize]) throw new TrainError(`${jf}: unknown size ${shape.size}`);
+  const saved = json.userDefinedMetadata.shape;
+  if (!ENCODER_SHAPES[saved.size as ModelSize]) throw new TrainError(`${jf}: unknown size ${saved.size}`);
+  // Encoders written before the token-projection eps was split out used layerNormEps there too.
+  const shape: EncoderShape = { ...saved, tokenNormEps: saved.tokenNormEps ?? saved.layerNormEps };
   const man = json.weightsManifest[0];
   const bin = fs.readFileSync(path.join(dir, man.paths[0]));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
@@ -65,5 +80,9 @@ export function readEncoder(dir: string): { shape: EncoderShape; values: ParamVa
     values.set(w.name, all.slice(off, off + n));
     off += n;
   }
-  return { shape, values, step: json.userDefinedMetadata.step };
+  const missing = encoderParamSpecs(shape).filter((s) => !values.has(s.name));
+  const absent = missing.filter((s) => s.group !== 'fusion');
+  if (absent.length) throw new TrainError(`${jf}: parameters missing from the manifest: ${absent.map((s) => s.name).join(', ')}`);
+  if (missing.length) for (const [k, v] of initParamValues(missing, 0)) values.set(k, v);
+  return { shape, values, step: json.userDefinedMetadata.step, fusion: missing.length ? 'initial' : 'file' };
 }

@@ -12,6 +12,7 @@ export { DEFAULT_SPLIT, isHeldOut, type HeldOutSplit, type SplitRecord } from '.
 export { corpusTileSource } from './corpus.js';
 export { memoryTileSource, type TileSource, type TrainTile, type CorpusStats } from './tiles.js';
 export { selectBackend, describeChoice } from './backend.js';
+export { exportSafetensors, importWeights, type ExportMetadata, type ImportReport } from './interchange/files.js';
 export { countParams, encoderParamSpecs, ENCODER_SHAPES, MODEL_SIZES, type ModelSize } from './sizes.js';
 
 /** Pretrains on a shard corpus directory (manifest.json, stats.json, shards). */

@@ -13,7 +13,8 @@ import { describeChoice, selectBackend } from './backend.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { lossCurvePng, lossCurveSvg, type CurvePoint } from './curve.js';
-import { writeEncoder } from './export.js';
+import { readEncoder, writeEncoder } from './export.js';
+import { encoderParamSpecs } from './sizes.js';
 import { BatchLoader, type Batch, type StreamState } from './loader.js';
 import { trainingSplit, type SplitRecord } from './split.js';
 import type { TileSource } from './tiles.js';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   handleSigint?: boolean;
   /** Progress lines (backend choice, per-step progress); default: none. */
   log?: (line: string) => void;
+  /** Encoder directory to start from (backbone, and fusion if it has it); the head starts fresh. Ignored on resume. */
+  init?: string;
   /** Called after every step. */
   onStep?: (m: StepMetrics & { imagesPerSec: number; seconds: number }) => void;
 }
@@ -61,6 +64,17 @@ export interface TrainResult {
   stopped: 'done' | 'stopAfter' | 'interrupted';
   /** The held-out split and whether training left it out. */
   split: SplitRecord;
+}
+
+/** Loads an encoder directory's weights into student and teacher; returns the log line saying what started fresh. */
+function initFromEncoder(state: TrainerState, dir: string, cfg: TrainConfig): string {
+  const enc = readEncoder(dir);
+  if (enc.shape.size !== cfg.size) throw new TrainError(`--init ${dir}: encoder size ${enc.shape.size}, but this run trains ${cfg.size} (set --size ${enc.shape.size})`);
+  const groups = enc.fusion === 'file' ? ['backbone', 'fusion'] : ['backbone'];
+  const names = encoderParamSpecs(state.shape).filter((s) => groups.includes(s.group)).map((s) => s.name);
+  state.loadEncoderWeights(new Map(names.map((n) => [n, enc.values.get(n)!])));
+  const fresh = enc.fusion === 'file' ? 'DINO head' : 'fusion and DINO head';
+  return `init: ${groups.join(' + ')} (${names.length} tensors) from ${dir}; ${fresh} freshly initialised (seed ${cfg.seed}); optimizer state starts at zero`;
 }
 
 function sameModel(a: TrainConfig, b: TrainConfig): string | null {
@@ -114,8 +128,17 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
     history = c.meta.history;
     truncateMetrics(metricsFile, c.meta.step);
     log(`resumed from ${ckptFile} at step ${c.meta.step}`);
-  } else if (opts.resume) {
-    log(`no checkpoint in ${opts.outDir}; starting from step 0`);
+    if (opts.init) log(`--init ${opts.init} ignored: resuming from the checkpoint`);
+  } else {
+    if (opts.resume) log(`no checkpoint in ${opts.outDir}; starting from step 0`);
+    if (opts.init) {
+      try {
+        log(initFromEncoder(state, opts.init, cfg));
+      } catch (e) {
+        state.dispose();
+        throw e;
+      }
+    }
   }
   const startStep = state.step;
   const loader = new BatchLoader(source, cfg, state.shape.patchSize, stats, state.step, streamState);
@@ -197,7 +220,9 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
       stopped,
       split,
     };
-    writeFileAtomic(path.join(opts.outDir, 'train.json'), JSON.stringify({ ...result, config: cfg, memory: tf.memory().numBytes }, null, 2) + '\n');
+    // normalisation: the band statistics the inputs were normalised with, for exports (terrafm export).
+    const summary = { ...result, config: cfg, init: opts.init ?? null, normalisation: stats.modalities, memory: tf.memory().numBytes };
+    writeFileAtomic(path.join(opts.outDir, 'train.json'), JSON.stringify(summary, null, 2) + '\n');
     if (stopped === 'interrupted') throw new InterruptedError(`training stopped at step ${state.step}; checkpoint saved in ${ckptFile} (rerun with --resume)`);
     return result;
   } finally {

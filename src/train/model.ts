@@ -42,7 +42,7 @@ export function embedModality(params: ParamMap, s: EncoderShape, m: Modality, pa
   let x = linear(patches, P(params, `patch_embed.${m}.w`), P(params, `patch_embed.${m}.b`));
   x = tf.add(x, tf.reshape(tf.slice(P(params, 'modality_embed'), [mi, 0], [1, T]), [T]));
   x = linear(x, P(params, 'token_proj.0.w'));
-  x = layerNorm(x, P(params, 'token_proj.norm.g'), P(params, 'token_proj.norm.b'), s.layerNormEps);
+  x = layerNorm(x, P(params, 'token_proj.norm.g'), P(params, 'token_proj.norm.b'), s.tokenNormEps);
   x = linear(x, P(params, 'token_proj.1.w'), P(params, 'token_proj.1.b'));
   x = linear(x, P(params, 'token_proj.2.w'), P(params, 'token_proj.2.b'));
   return x as tf.Tensor3D;

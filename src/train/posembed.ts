@@ -1,16 +1,27 @@
 // Resizing the learned position embedding to other token grids. The resize is a fixed linear map
-// (bicubic, PyTorch's align_corners=False convention with a = -0.75, as timm uses), so we build it
-// once per grid as a matrix and apply it with matMul: differentiable on every backend (tfjs has no
-// bicubic resize op, and resize gradients are missing on some backends).
+// (bicubic, PyTorch's align_corners=False convention with a = -0.75), so we build it once per grid
+// as a matrix and apply it with matMul: differentiable on every backend (tfjs has no bicubic resize
+// op, and resize gradients are missing on some backends).
+// The released TerraFM resizes the G x G grid as DINO does: interpolate(..., scale_factor=(g + 0.1) / G),
+// and PyTorch then maps output coordinates with that factor, not with g / G (the output still has g
+// rows because floor(G * (g + 0.1) / G) = g). The 0.1 shifts every tap a little; matching it is what
+// makes our features equal the released model's at other input sizes.
 
 const A = -0.75;
 const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1; // |x| <= 1
 const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; // 1 < |x| < 2
 
-/** [outSize, inSize] matrix of 1-D bicubic interpolation weights (border taps clamped). */
-export function bicubicMatrix1d(inSize: number, outSize: number): Float64Array {
+/** Source pixels per output pixel for the DINO-convention resize of a G grid to g (PyTorch uses 1 / scale_factor). */
+export function dinoResizeScale(G: number, g: number): number {
+  return G / (g + 0.1);
+}
+
+/**
+ * [outSize, inSize] matrix of 1-D bicubic interpolation weights (border taps clamped); output
+ * pixel o samples source coordinate (o + 0.5) * scale - 0.5 (default scale: inSize / outSize).
+ */
+export function bicubicMatrix1d(inSize: number, outSize: number, scale = inSize / outSize): Float64Array {
   const m = new Float64Array(outSize * inSize);
-  const scale = inSize / outSize;
   for (let o = 0; o < outSize; o++) {
     const src = (o + 0.5) * scale - 0.5;
     const i0 = Math.floor(src);
@@ -24,9 +35,12 @@ export function bicubicMatrix1d(inSize: number, outSize: number): Float64Array {
   return m;
 }
 
-/** [g*g, G*G] matrix resizing a row-major G x G grid to g x g (Kronecker product of the 1-D maps). */
-export function bicubicMatrix2d(G: number, g: number): Float32Array {
-  const r = bicubicMatrix1d(G, g);
+/**
+ * [g*g, G*G] matrix resizing a row-major G x G grid to g x g (Kronecker product of the 1-D maps),
+ * with the released model's coordinate scale by default.
+ */
+export function bicubicMatrix2d(G: number, g: number, scale = dinoResizeScale(G, g)): Float32Array {
+  const r = bicubicMatrix1d(G, g, scale);
   const out = new Float32Array(g * g * G * G);
   for (let oy = 0; oy < g; oy++)
     for (let ox = 0; ox < g; ox++)

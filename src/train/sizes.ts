@@ -23,15 +23,18 @@ export interface EncoderShape {
   tokenDimFactor: number;
   /** Learned queries of the cross-modal fusion (ours; not in the released model). */
   fusionQueries: number;
+  /** LayerNorm eps of the blocks and the final norm (1e-6 in the released model). */
   layerNormEps: number;
+  /** LayerNorm eps inside the shared token projection (1e-5, PyTorch's default, in the released model). */
+  tokenNormEps: number;
 }
 
 export const ENCODER_SHAPES: Record<ModelSize, EncoderShape> = {
   // tiny: 4 x 64-dim tokens per 64 px crop at patch 8 gives 65 tokens; a step runs in ~1 s on wasm.
-  tiny: { size: 'tiny', embedDim: 96, depth: 4, heads: 3, patchSize: 8, imgSize: 64, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 2, layerNormEps: 1e-6 },
-  small: { size: 'small', embedDim: 192, depth: 6, heads: 3, patchSize: 8, imgSize: 64, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 2, layerNormEps: 1e-6 },
-  base: { size: 'base', embedDim: 768, depth: 12, heads: 12, patchSize: 16, imgSize: 224, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 4, layerNormEps: 1e-6 },
-  large: { size: 'large', embedDim: 1024, depth: 24, heads: 16, patchSize: 16, imgSize: 224, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 4, layerNormEps: 1e-6 },
+  tiny: { size: 'tiny', embedDim: 96, depth: 4, heads: 3, patchSize: 8, imgSize: 64, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 2, layerNormEps: 1e-6, tokenNormEps: 1e-5 },
+  small: { size: 'small', embedDim: 192, depth: 6, heads: 3, patchSize: 8, imgSize: 64, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 2, layerNormEps: 1e-6, tokenNormEps: 1e-5 },
+  base: { size: 'base', embedDim: 768, depth: 12, heads: 12, patchSize: 16, imgSize: 224, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 4, layerNormEps: 1e-6, tokenNormEps: 1e-5 },
+  large: { size: 'large', embedDim: 1024, depth: 24, heads: 16, patchSize: 16, imgSize: 224, mlpRatio: 4, tokenDimFactor: 3, fusionQueries: 4, layerNormEps: 1e-6, tokenNormEps: 1e-5 },
 };
 
 export interface HeadShape {

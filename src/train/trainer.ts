@@ -206,6 +206,19 @@ export class TrainerState {
     this.step = step;
   }
 
+  /** Starting weights for some encoder parameters (train --init): student and teacher get the same values. */
+  loadEncoderWeights(values: ParamValues): void {
+    const specs = new Map(this.specs.map((s) => [s.name, s]));
+    tf.tidy(() => {
+      for (const [k, v] of values) {
+        const s = specs.get(k);
+        if (!s || v.length !== s.shape.reduce((x, y) => x * y, 1)) throw new TrainError(`init: parameter ${k} is not part of this ${this.shape.size} encoder or has the wrong size`);
+        this.student.get(k)!.assign(tf.tensor(v, s.shape));
+        this.teacher.get(k)!.assign(tf.tensor(v, s.shape));
+      }
+    });
+  }
+
   /** Teacher encoder values (backbone + fusion), for export. */
   teacherEncoderValues(): ParamValues {
     const names = new Set(encoderParamSpecs(this.shape).map((s) => s.name));

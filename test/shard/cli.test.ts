@@ -1,7 +1,6 @@
 // The three shard commands through their typed run() (the CLI frame only adds argv parsing).
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, UsageError } from '../../src/errors.js';
 import { inspectCommand } from '../../src/cli/commands/inspect.js';
@@ -11,13 +10,7 @@ import { syntheticTile } from '../../src/shard/synthetic.js';
 import { validateCorpus } from '../../src/shard/validate.js';
 import { openCorpus } from '../../src/shard/reader.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  let text = '';
-  stdout.on('data', (c) => (text += String(c)));
-  return { io: { stdout }, text: () => text };
-}
+import { capture } from '../support/capture.js';
 
 let a: string;
 let b: string;

@@ -12,6 +12,9 @@ export const REAL_DATA_DIR = path.join(FIXTURES_DIR, 'real');
 /** Offline copies of the STAC, GeoJSON and PROJJSON JSON Schemas. */
 export const STAC_SCHEMAS_DIR = path.join(FIXTURES_DIR, 'stac-schemas');
 
+/** Files written by torch.save (made by data/fixtures/torch/make_state_dict.py). */
+export const TORCH_FIXTURES_DIR = path.join(FIXTURES_DIR, 'torch');
+
 /** Absolute path of a file or folder under data/fixtures/real; throws naming it when absent. */
 export function realFixture(...parts: string[]): string {
   const p = path.join(REAL_DATA_DIR, ...parts);

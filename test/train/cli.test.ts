@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { embedCommand } from '../../src/cli/commands/embed.js';
 import { evalCommand } from '../../src/cli/commands/eval.js';
@@ -6,13 +5,7 @@ import { modelCommand } from '../../src/cli/commands/model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { trainConfigFrom } from '../../src/train/config.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  let text = '';
-  stdout.on('data', (d) => (text += String(d)));
-  return { io: { stdout }, text: () => text };
-}
+import { capture } from '../support/capture.js';
 
 describe('terrafm model', () => {
   it('prints the base parameter count', async () => {

@@ -4,7 +4,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.j
 import { cropPatches, FULL_BOX, randomPhotometric } from '../../src/train/crops.js';
 import { BatchLoader, planViews, ShuffleStream } from '../../src/train/loader.js';
 import { Rng } from '../../src/train/rng.js';
-import { bicubicMatrix1d, bicubicMatrix2d } from '../../src/train/posembed.js';
+import { bicubicMatrix1d, bicubicMatrix2d, dinoResizeScale } from '../../src/train/posembed.js';
 import { channelIndices, dominantClass, memoryTileSource, type TrainTile } from '../../src/train/tiles.js';
 import { synthStats, synthTiles } from './synthetic.js';
 
@@ -23,7 +23,7 @@ describe('position-embedding resize (bicubic, a = -0.75, align_corners=False)', 
     expect(Array.from(m.slice(4, 8))).toEqual([0, -0.09375, 0.59375, 0.59375 - 0.09375]);
   });
   it('builds the 2-D map as the Kronecker product', () => {
-    const m1 = bicubicMatrix1d(4, 2);
+    const m1 = bicubicMatrix1d(4, 2, dinoResizeScale(4, 2));
     const m2 = bicubicMatrix2d(4, 2);
     // output (oy=1, ox=0) from input (iy=2, ix=0)
     expect(m2[(1 * 2 + 0) * 16 + 2 * 4 + 0]).toBeCloseTo(m1[1 * 4 + 2] * m1[0 * 4 + 0], 7);

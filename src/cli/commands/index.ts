@@ -4,7 +4,9 @@ import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
 import { embedCommand } from './embed.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { gridCommand } from './grid.js';
+import { importWeightsCommand } from './import-weights.js';
 import { inspectCommand } from './inspect.js';
 import { landcoverCommand } from './landcover.js';
 import { mergeCommand } from './merge.js';
@@ -31,5 +33,7 @@ export const COMMANDS: CommandSpec<any>[] = [
   modelCommand,
   embedCommand,
   evalCommand,
+  exportCommand,
+  importWeightsCommand,
   configCommand,
 ];

@@ -16,6 +16,8 @@ export interface TrainCommandOptions {
   overrides: RawTrain;
   resume: boolean;
   verify: VerifyMode | false;
+  /** Encoder directory to start from (e.g. from `terrafm import-weights`). */
+  init?: string;
 }
 
 export const trainCommand = defineCommand<TrainCommandOptions>({
@@ -43,6 +45,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out for `eval` (tile-id hash, the split `eval` uses); training leaves them out.' },
     'split-seed': { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the held-out split hash.' },
     'include-held-out': { type: 'boolean', description: 'Train on the held-out tiles too (the evaluations then score tiles the encoder trained on).' },
+    init: { type: 'string', valueName: '<dir>', description: 'Start from this encoder directory (terrafm import-weights output or <run>/encoder); the head (and fusion if absent) start fresh.' },
     resume: { type: 'boolean', description: 'Continue from <out>/checkpoint.tfmc (exact: weights, optimizer, teacher, centres, data position).' },
     ...VERIFY_OPTIONS,
   },
@@ -50,6 +53,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     'terrafm train runs/demo --out runs/demo-train --steps 2 --batch-size 4 --global-size 32 --local-size 16 --backend wasm',
     'terrafm train runs/demo --out runs/demo-train --steps 3 --batch-size 4 --global-size 32 --local-size 16 --backend wasm --resume',
     'terrafm train runs/demo/corpus --out runs/demo-dino --pipeline pipelines/demo.yaml --centering dino --steps 1 --batch-size 4',
+    'terrafm train runs/demo --out runs/demo-init --init runs/demo/train/encoder --steps 1 --batch-size 4 --global-size 32 --local-size 16 --backend wasm',
   ],
   parse(values, positionals) {
     const o: RawTrain = {};
@@ -77,7 +81,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     const lc = int(values, 'local-count', 0);
     if (gs !== undefined || ls !== undefined || lc !== undefined)
       o.crops = { ...(gs !== undefined ? { global_size: gs } : {}), ...(ls !== undefined ? { local_size: ls } : {}), ...(lc !== undefined ? { local_count: lc } : {}) };
-    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true, verify: verifyModeOf(values) };
+    return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true, verify: verifyModeOf(values), init: str(values, 'init') };
   },
   async run(opts, io) {
     const base = opts.pipeline ? readTrainSection(opts.pipeline) : {};
@@ -95,6 +99,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     const r = await trainOnCorpus(corpus, cfg, {
       outDir: opts.out,
       resume: opts.resume,
+      init: opts.init,
       handleSigint: true,
       log: (line) => err.write(`${line.startsWith('step ') && err.isTTY ? '\r' : ''}${line}${line.startsWith('step ') && err.isTTY ? '' : '\n'}`),
     });
