@@ -5,7 +5,7 @@ export { openCorpus, openShard, readShardRows, readShardFile, iterateTiles, list
 export { validateCorpus, assertValidCorpus, type ValidateReport } from './validate.js';
 export { inspectCorpus, formatInspect, type InspectSummary } from './inspect.js';
 export { bandMoments, normalisation, classShares, mergeStats, emptyStats, statsToJson, statsFromJson, type CorpusStats, type ModalityStats, type BandStats, type StatsJson } from './stats.js';
-export { SCHEMA_VERSION, COLUMNS, COLUMN_NAMES, describeSchemaV1 } from './schema-v1.js';
+export { SCHEMA_VERSION, READABLE_VERSIONS, COLUMNS, COLUMN_NAMES, columnsOf, describeSchema, type SchemaVersion } from './schema.js';
 export type { ShardTile } from './row-codec.js';
 export type { Manifest, ManifestShard } from './manifest.js';
 export type { CorpusLayout, ModalityLayout } from './layout.js';

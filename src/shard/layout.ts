@@ -3,7 +3,7 @@
 // allocate fixed-shape batches and a Python reader can decode any row with the file metadata alone.
 import { ShardError } from '../errors.js';
 import { MODALITIES, WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality, type ModalityTensor, type TensorDType } from '../model/types.js';
-import { SCHEMA_VERSION } from './schema-v1.js';
+import { SCHEMA_VERSION, checkSchemaVersion, type SchemaVersion } from './schema.js';
 import { NUMPY_DTYPE, isTensorDType } from './tensor-bytes.js';
 
 export interface ModalityLayout {
@@ -19,6 +19,8 @@ export interface CorpusLayout {
   modalities: Partial<Record<Modality, ModalityLayout>>;
   /** [height, width] of the land-cover raster, once known. */
   landcoverShape?: [number, number];
+  /** Schema version of the files this layout was read from; absent for a layout being written (the current one). */
+  schemaVersion?: SchemaVersion;
 }
 
 /** The JSON written under the `terrafm` file metadata key and into manifest.json. */
@@ -52,7 +54,7 @@ export function layoutToJson(l: CorpusLayout): LayoutJson {
     modalities[m] = { dtype: x.dtype, numpy_dtype: NUMPY_DTYPE[x.dtype], bands: x.bands, shape: x.shape, nodata: Number.isNaN(x.nodata) ? 'NaN' : x.nodata, byte_order: 'little', layout: 'band-major' };
   }
   return {
-    schema_version: SCHEMA_VERSION,
+    schema_version: l.schemaVersion ?? SCHEMA_VERSION,
     modalities,
     landcover: { dtype: 'uint8', shape: l.landcoverShape ?? null, nodata: 0, classes: [...WORLDCOVER_CLASSES], class_names: WORLDCOVER_NAMES },
     class_codes: [...WORLDCOVER_CLASSES],
@@ -66,8 +68,7 @@ export function layoutFromJson(j: unknown, where: string): CorpusLayout {
   };
   if (typeof j !== 'object' || j === null) bad('(root)');
   const o = j as Record<string, any>;
-  if (o.schema_version !== SCHEMA_VERSION) throw new ShardError(`${where}: schema_version is ${JSON.stringify(o.schema_version)}, expected ${SCHEMA_VERSION}`);
-  const out: CorpusLayout = { modalities: {} };
+  const out: CorpusLayout = { modalities: {}, schemaVersion: checkSchemaVersion(o.schema_version, where) };
   for (const [m, v] of Object.entries((o.modalities ?? {}) as Record<string, any>)) {
     if (!(MODALITIES as readonly string[]).includes(m)) bad(`modalities.${m} (unknown modality)`);
     if (!isTensorDType(v?.dtype)) bad(`modalities.${m}.dtype`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { ShardError } from '../errors.js';
 import { layoutFromJson, type CorpusLayout, type LayoutJson } from './layout.js';
-import { SCHEMA_VERSION } from './schema-v1.js';
+import { checkSchemaVersion } from './schema.js';
 import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -67,7 +67,7 @@ export function readManifest(dir: string): { manifest: Manifest; layout: CorpusL
   const path = join(dir, MANIFEST_FILE);
   const j = readJson(path) as Partial<Manifest>;
   if (j?.format !== 'terrafm-shard') throw new ShardError(`${path}: format is ${JSON.stringify(j?.format)}, expected "terrafm-shard"`);
-  if (j.schema_version !== SCHEMA_VERSION) throw new ShardError(`${path}: schema_version is ${JSON.stringify(j.schema_version)}, expected ${SCHEMA_VERSION}`);
+  const version = checkSchemaVersion(j.schema_version, path);
   if (!Array.isArray(j.shards)) throw new ShardError(`${path}: shards is not a list`);
   j.shards.forEach((s, i) => {
     if (typeof s?.file !== 'string' || typeof s.rows !== 'number' || typeof s.bytes !== 'number' || typeof s.sha256 !== 'string') {
@@ -76,6 +76,7 @@ export function readManifest(dir: string): { manifest: Manifest; layout: CorpusL
     if (s.file.includes('/') || s.file.includes('\\') || s.file.startsWith('.')) throw new ShardError(`${path}: shards[${i}].file ${JSON.stringify(s.file)} is not a plain file name`);
   });
   const layout = layoutFromJson(j.layout, path);
+  if (layout.schemaVersion !== version) throw new ShardError(`${path}: layout.schema_version is ${layout.schemaVersion}, schema_version is ${version}`);
   return { manifest: j as Manifest, layout };
 }
 

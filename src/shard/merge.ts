@@ -10,7 +10,7 @@ import { MODALITIES } from '../model/types.js';
 import { layoutMismatch, layoutToJson, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, readManifest, writeCorpusFile, writeManifest, writeStats, type Manifest, type ManifestShard } from './manifest.js';
 import { openShard } from './reader.js';
-import { SCHEMA_VERSION } from './schema-v1.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { emptyStats, mergeStats, statsToJson } from './stats.js';
 
 export const MERGE_RECORD = 'merge.json';
@@ -28,6 +28,11 @@ export function corpusDirOf(dir: string): string {
 export function mergeLayouts(layouts: { layout: CorpusLayout; where: string }[]): CorpusLayout {
   const out: CorpusLayout = { modalities: {} };
   for (const { layout, where } of layouts) {
+    const version = layout.schemaVersion ?? SCHEMA_VERSION;
+    if (out.schemaVersion !== undefined && out.schemaVersion !== version) {
+      throw new ShardError(`${where}: shard schema v${version}, the other inputs are v${out.schemaVersion}; partitions of one corpus must be written by the same version`);
+    }
+    out.schemaVersion = version;
     for (const m of MODALITIES) {
       const x = layout.modalities[m];
       if (!x) continue;
@@ -126,7 +131,7 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
   }
   const manifest: Manifest = {
     format: 'terrafm-shard',
-    schema_version: SCHEMA_VERSION,
+    schema_version: layout.schemaVersion ?? SCHEMA_VERSION,
     tiles: shards.reduce((n, s) => n + s.rows, 0),
     bytes: shards.reduce((n, s) => n + s.bytes, 0),
     layout: layoutToJson(layout),

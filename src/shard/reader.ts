@@ -1,6 +1,7 @@
 // Reading a corpus back (the trainer's entry point, and validate's): corpus index, shard footers, and
 // rows decoded into TileRecord-like objects one row group at a time, so memory is bounded by the largest
-// row group however large the shard.
+// row group however large the shard. Opens every readable schema version (v1 and v2); callers see the
+// same TileRecord fields whichever version a file is.
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
@@ -10,7 +11,7 @@ import { readCompressors } from './codec.js';
 import { layoutFromJson, type CorpusLayout } from './layout.js';
 import { readManifest, readStats, type Manifest } from './manifest.js';
 import { decodeRow, type ShardRow, type ShardTile } from './row-codec.js';
-import { COLUMN_NAMES, COLUMNS, KV_GEO, KV_STATS, KV_TERRAFM } from './schema-v1.js';
+import { COLUMNS, KV_GEO, KV_STATS, KV_TERRAFM, SCHEMA_VERSION, columnsOf, type SchemaVersion } from './schema.js';
 import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
 
 export interface Corpus {
@@ -34,6 +35,8 @@ export interface ShardFile {
   path: string;
   metadata: FileMetaData;
   layout: CorpusLayout;
+  /** Schema version the file was written with (from its footer). */
+  schemaVersion: SchemaVersion;
   /** The shard's own statistics from the footer. */
   stats: CorpusStats;
   /** Raw key-value metadata as strings. */
@@ -89,7 +92,7 @@ export async function openShard(path: string): Promise<ShardFile> {
       rowGroups.push({ start, end: start + n });
       start += n;
     }
-    return { path, metadata, layout, stats, kv, rowGroups, file, close: () => h.close() };
+    return { path, metadata, layout, schemaVersion: layout.schemaVersion ?? SCHEMA_VERSION, stats, kv, rowGroups, file, close: () => h.close() };
   } catch (e) {
     await h.close();
     if (e instanceof ShardError) throw e;
@@ -109,14 +112,17 @@ export function columnsFor(modalities: Modality[], extra: string[] = ['landcover
   return ['tile_id', ...COLUMNS.filter((c) => c.modality && modalities.includes(c.modality)).map((c) => c.name), ...extra];
 }
 
+const RAW_TIMESTAMPS = { timestampFromMicroseconds: (us: bigint) => us };
+
 /**
  * Rows of one open shard as decoded tiles, one row group in memory at a time. With `columns`, fields
  * whose columns were not read are absent.
  */
 export async function* readShardRows(shard: ShardFile, opts: ReadOptions = {}): AsyncGenerator<ShardTile> {
-  const columns = opts.columns ? [...new Set(['tile_id', ...opts.columns])] : COLUMN_NAMES;
-  const unknown = columns.filter((c) => !COLUMN_NAMES.includes(c));
-  if (unknown.length) throw new ShardError(`unknown column(s) ${unknown.join(', ')}; schema v1 has ${COLUMN_NAMES.join(', ')}`);
+  const names = columnsOf(shard.schemaVersion).map((c) => c.name);
+  const columns = opts.columns ? [...new Set(['tile_id', ...opts.columns])] : names;
+  const unknown = columns.filter((c) => !names.includes(c));
+  if (unknown.length) throw new ShardError(`unknown column(s) ${unknown.join(', ')}; schema v${shard.schemaVersion} has ${names.join(', ')}`);
   const groups = opts.rowGroups ?? shard.rowGroups.map((_, i) => i);
   const name = shard.path.split('/').pop() ?? shard.path;
   for (const g of groups) {
@@ -133,6 +139,8 @@ export async function* readShardRows(shard: ShardFile, opts: ReadOptions = {}): 
         compressors: readCompressors(),
         utf8: false,
         geoparquet: false,
+        // acquisition times as bigint microseconds: a Date would drop the microseconds STAC datetimes carry
+        parsers: RAW_TIMESTAMPS,
       })) as ShardRow[];
     } catch (e) {
       if (e instanceof ShardError) throw new ShardError(`${name}: row group ${g}: ${e.message}`, e);

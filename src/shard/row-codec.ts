@@ -1,4 +1,4 @@
-// TileRecord <-> schema-v1 row. Encoding checks each tile against the corpus layout and names the tile
+// TileRecord <-> shard row (schema v2; rows of v1 files decode too). Encoding checks each tile against the corpus layout and names the tile
 // and field on any mismatch; decoding turns bytes back into typed arrays (views where alignment allows).
 import { ShardError } from '../errors.js';
 import { stripCredentials } from '../redact.js';
@@ -6,7 +6,9 @@ import { MODALITIES, WORLDCOVER_CLASSES, type GeoTransform, type ModalityTensor,
 import { layoutMismatch, layoutOfTensor, type CorpusLayout } from './layout.js';
 import { landcoverHistogram } from './stats.js';
 import { fromLittleEndianBytes, dtypeOf, toLittleEndianBytes } from './tensor-bytes.js';
-import { polygonToWkb, wkbToPolygon } from './wkb.js';
+import { BBOX_FIELDS } from './schema.js';
+import { isoToMicros, microsToIso } from './timestamps.js';
+import { polygonToWkb, ringsBBox, wkbToPolygon } from './wkb.js';
 
 export type ShardRow = Record<string, unknown>;
 
@@ -67,6 +69,7 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
         return fail(e instanceof Error ? e.message : String(e));
       }
     })(),
+    bbox: bboxStruct(t.footprint),
   };
   const pendingLocks: [typeof MODALITIES[number], ModalityTensor][] = [];
   for (const m of MODALITIES) {
@@ -86,7 +89,13 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
     } else pendingLocks.push([m, x]);
     if (!(x.nodataFraction >= 0 && x.nodataFraction <= 1)) fail(`${m} nodataFraction ${x.nodataFraction} is not in 0..1`);
     row[`${m}_data`] = toLittleEndianBytes(x.data);
-    row[`${m}_datetime`] = x.datetime;
+    row[`${m}_datetime`] = (() => {
+      try {
+        return isoToMicros(x.datetime);
+      } catch (e) {
+        return fail(`${m} ${(e as Error).message}`);
+      }
+    })();
     row[`${m}_item_ids`] = [...x.itemIds];
     row[`${m}_hrefs`] = x.hrefs.map(stripCredentials); // published: never a credential
     row[`${m}_nodata_fraction`] = x.nodataFraction;
@@ -95,6 +104,18 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
   for (const [m, x] of pendingLocks) layout.modalities[m] = layoutOfTensor(x);
   layout.landcoverShape ??= [t.height, t.width];
   return { row, classCounts };
+}
+
+/** The GeoParquet covering value of a footprint: {xmin, ymin, xmax, ymax} (the ring is known valid here). */
+function bboxStruct(ring: [number, number][]): Record<(typeof BBOX_FIELDS)[number], number> {
+  const [xmin, ymin, xmax, ymax] = ringsBBox([ring])!;
+  return { xmin, ymin, xmax, ymax };
+}
+
+/** A datetime cell: bigint microseconds (v2, read with the raw timestamp parser) or ISO text (v1). */
+function datetimeText(v: unknown): string {
+  if (typeof v === 'bigint') return microsToIso(v);
+  return typeof v === 'string' ? v : '';
 }
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
@@ -128,7 +149,7 @@ export function decodeRow(r: ShardRow, layout: CorpusLayout, where: string): Par
       shape: [...l.shape],
       nodata: l.nodata,
       data: fromLittleEndianBytes(bytes, l.dtype, l.shape[0] * l.shape[1] * l.shape[2], `${where} ${m}`),
-      datetime: (r[`${m}_datetime`] as string | undefined) ?? '',
+      datetime: datetimeText(r[`${m}_datetime`]),
       itemIds: (r[`${m}_item_ids`] as string[] | undefined) ?? [],
       hrefs: (r[`${m}_hrefs`] as string[] | undefined) ?? [],
       nodataFraction: (r[`${m}_nodata_fraction`] as number | undefined) ?? NaN,

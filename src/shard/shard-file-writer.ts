@@ -11,7 +11,7 @@ import { AheadCompressor, parquetCodec, writeCompressors } from './codec.js';
 import { HashingFileOutput } from './file-output.js';
 import { layoutToJson, type CorpusLayout } from './layout.js';
 import { encodeRow, tilePayloadBytes, type ShardRow } from './row-codec.js';
-import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, parquetSchemaV1 } from './schema-v1.js';
+import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, geoMetadata, parquetSchema } from './schema.js';
 import { addLandcover, addTensor, defaultHistogramRange, emptyModalityStats, emptyStats, statsToJson, type CorpusStats } from './stats.js';
 import { ringsBBox } from './wkb.js';
 
@@ -59,7 +59,7 @@ export class ShardFileWriter {
     this.pw = new ParquetWriter({
       writer: this.out,
       // hyparquet-writer bundles its own hyparquet copy; the SchemaElement shapes are the same
-      schema: parquetSchemaV1() as ConstructorParameters<typeof ParquetWriter>[0]['schema'],
+      schema: parquetSchema() as ConstructorParameters<typeof ParquetWriter>[0]['schema'],
       codec: parquetCodec(cfg.compression),
       compressors: this.ahead ? { ZSTD: this.ahead.compress } : writeCompressors(cfg.compression, cfg.compressionLevel),
       statistics: true,
@@ -130,11 +130,7 @@ export class ShardFileWriter {
   /** Writes the last row group and the footer, fsyncs and renames; returns the manifest entry. */
   async close(): Promise<ShardEntry> {
     await this.flushRowGroup();
-    const geo = {
-      version: '1.1.0',
-      primary_column: 'geometry',
-      columns: { geometry: { encoding: 'WKB', geometry_types: ['Polygon'], ...(this.bbox ? { bbox: this.bbox } : {}) } },
-    };
+    const geo = geoMetadata(this.bbox);
     this.pw.kvMetadata = [
       { key: KV_TERRAFM, value: JSON.stringify(layoutToJson(this.layout)) },
       { key: KV_STATS, value: JSON.stringify(statsToJson(this.stats)) },

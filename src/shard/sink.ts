@@ -10,7 +10,7 @@ import type { ShardConfig } from '../config/sections/shard.js';
 import { layoutToJson, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, writeManifest, writeStats, type Manifest } from './manifest.js';
 import { tilePayloadBytes } from './row-codec.js';
-import { SCHEMA_VERSION } from './schema-v1.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { ShardFileWriter, type ShardEntry } from './shard-file-writer.js';
 import { emptyStats, mergeStats, statsToJson, type CorpusStats } from './stats.js';
 
@@ -53,6 +53,10 @@ const shardName = (prefix: string, n: number) => `${prefix}-${String(n).padStart
 /** Opens a directory as a new corpus. */
 export function openShardSink(dir: string, cfg: ShardConfig, opts: OpenSinkOptions = {}): ShardSink {
   mkdirSync(dir, { recursive: true });
+  const given = opts.resume?.layout ?? opts.layout;
+  if (given?.schemaVersion !== undefined && given.schemaVersion !== SCHEMA_VERSION) {
+    throw new ShardError(`${dir}: its shards are schema v${given.schemaVersion}; this writer writes v${SCHEMA_VERSION} and cannot add to them (rewrite the corpus, e.g. run the shard stage with --fresh)`);
+  }
   if (opts.resume) return new DirectoryShardSink(dir, cfg, opts.resume.layout, opts);
   const ours = (f: string) => f === MANIFEST_FILE || f === STATS_FILE || (f.startsWith(`${cfg.namePrefix}-`) && (f.endsWith('.parquet') || f.endsWith('.parquet.tmp')));
   const existing = readdirSync(dir).filter(ours);

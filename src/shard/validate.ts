@@ -7,18 +7,18 @@ import { layoutMismatch, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest } from './manifest.js';
 import { openShard, readShardRows } from './reader.js';
 import { footerCountProblems, listingProblems, momentProblems, shardFileProblems } from './verify.js';
-import { parquetSchemaV1 } from './schema-v1.js';
+import { BBOX_COLUMN, BBOX_FIELDS, parquetSchema, type SchemaVersion } from './schema.js';
 import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, type CorpusStats, type StatsJson } from './stats.js';
 
-/** Problems with a shard's Parquet schema compared with schema v1 (names, types, repetition). */
-function schemaProblems(file: string, schema: { name: string; type?: string; repetition_type?: string; num_children?: number }[]): string[] {
-  const want = parquetSchemaV1();
+/** Problems with a shard's Parquet schema compared with its schema version (names, types, repetition). */
+function schemaProblems(file: string, schema: { name: string; type?: string; repetition_type?: string; num_children?: number }[], version: SchemaVersion): string[] {
+  const want = parquetSchema(version);
   const fmt = (e: { name: string; type?: string; repetition_type?: string; num_children?: number }) => `${e.name}:${e.type ?? 'group'}:${e.repetition_type ?? ''}:${e.num_children ?? 0}`;
   const a = want.map(fmt);
   const b = schema.map(fmt);
-  if (a.length !== b.length) return [`${file}: schema has ${b.length} elements, schema v1 has ${a.length}`];
+  if (a.length !== b.length) return [`${file}: schema has ${b.length} elements, schema v${version} has ${a.length}`];
   const i = a.findIndex((x, k) => x !== b[k]);
-  return i < 0 ? [] : [`${file}: schema element ${i} is ${b[i]}, schema v1 expects ${a[i]}`];
+  return i < 0 ? [] : [`${file}: schema element ${i} is ${b[i]}, schema v${version} expects ${a[i]}`];
 }
 
 /** Layout entries in a shard footer that disagree with the corpus manifest. */
@@ -37,8 +37,8 @@ function layoutProblems(file: string, shard: CorpusLayout, corpus: CorpusLayout)
   return out;
 }
 
-/** The GeoParquet `geo` metadata must describe the footprint column as schema v1 writes it. */
-export function geoProblems(file: string, text: string | undefined): string[] {
+/** The GeoParquet `geo` metadata must describe the footprint column (and from v2 its bbox covering) as written. */
+export function geoProblems(file: string, text: string | undefined, version: SchemaVersion): string[] {
   let geo: any;
   try {
     geo = JSON.parse(text ?? '');
@@ -51,6 +51,10 @@ export function geoProblems(file: string, text: string | undefined): string[] {
   if (geo?.primary_column !== 'geometry') out.push(`${file}: geo.primary_column is ${JSON.stringify(geo?.primary_column)}, expected "geometry"`);
   if (col?.encoding !== 'WKB') out.push(`${file}: geo.columns.geometry.encoding is ${JSON.stringify(col?.encoding)}, expected "WKB"`);
   if (JSON.stringify(col?.geometry_types) !== '["Polygon"]') out.push(`${file}: geo.columns.geometry.geometry_types is ${JSON.stringify(col?.geometry_types)}, expected ["Polygon"]`);
+  if (version >= 2) {
+    const want = Object.fromEntries(BBOX_FIELDS.map((f) => [f, [BBOX_COLUMN, f]]));
+    if (JSON.stringify(col?.covering?.bbox) !== JSON.stringify(want)) out.push(`${file}: geo.columns.geometry.covering.bbox is ${JSON.stringify(col?.covering?.bbox)}, expected ${JSON.stringify(want)}`);
+  }
   return out;
 }
 
@@ -109,9 +113,10 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
     }
     shardsChecked++;
     try {
-      problems.push(...schemaProblems(name, shard.metadata.schema));
+      if (shard.schemaVersion !== manifest.schema_version) problems.push(`${name}: footer says schema v${shard.schemaVersion}, ${MANIFEST_FILE} says v${manifest.schema_version}`);
+      problems.push(...schemaProblems(name, shard.metadata.schema, shard.schemaVersion));
       problems.push(...layoutProblems(name, shard.layout, layout));
-      problems.push(...geoProblems(name, shard.kv.geo));
+      problems.push(...geoProblems(name, shard.kv.geo, shard.schemaVersion));
       problems.push(...footerCountProblems(entry, shard));
       // recompute this shard's statistics from its pixels, in row order (as the writer did)
       const acc = emptyStats();

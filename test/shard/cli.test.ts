@@ -26,7 +26,7 @@ describe('terrafm inspect / validate / shard', () => {
   it('inspect prints tables, or JSON with --json', async () => {
     const c = capture();
     expect(await inspectCommand.run(inspectCommand.parse({}, [a]), c.io)).toBe(0);
-    expect(c.text()).toContain(`corpus ${a} (schema v1): 1 shards, 4 tiles`);
+    expect(c.text()).toContain(`corpus ${a} (schema v2): 1 shards, 4 tiles`);
     const j = capture();
     await inspectCommand.run(inspectCommand.parse({ json: true }, [a]), j.io);
     expect(JSON.parse(j.text()).tiles).toBe(4);

@@ -5,25 +5,35 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { normalise, parseSize, SHARD_DEFAULTS, shardSection } from '../../src/config/sections/shard.js';
-import { describeSchemaV1, COLUMN_NAMES } from '../../src/shard/schema-v1.js';
+import { describeSchema, columnsOf, COLUMN_NAMES } from '../../src/shard/schema.js';
 import { openShardSink } from '../../src/shard/sink.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { polygonToWkb, wkbToPolygon } from '../../src/shard/wkb.js';
 import { fromLittleEndianBytes, toLittleEndianBytes } from '../../src/shard/tensor-bytes.js';
 import { inspectCorpus, formatInspect } from '../../src/shard/inspect.js';
 import { validateCorpus } from '../../src/shard/validate.js';
+import { isoToMicros, microsToIso } from '../../src/shard/timestamps.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
 
 afterAll(() => cleanupTempDirs());
 const repoRoot = resolve(import.meta.dirname, '../..');
 
-describe('schema v1 description', () => {
-  it('schemas/shard-v1.json matches the code', () => {
-    const file = JSON.parse(readFileSync(join(repoRoot, 'schemas/shard-v1.json'), 'utf8'));
-    // after changing src/shard/schema-v1.ts, regenerate with:
-    // npx tsx -e "import('./src/shard/schema-v1.ts').then(m => require('fs').writeFileSync('schemas/shard-v1.json', JSON.stringify(m.describeSchemaV1(), null, 2) + '\n'))"
-    expect(file, 'schemas/shard-v1.json is stale; see the regenerate command above').toEqual(JSON.parse(JSON.stringify(describeSchemaV1())));
-    expect(file.columns.map((c: { name: string }) => c.name)).toEqual(COLUMN_NAMES);
+describe('schema descriptions', () => {
+  it.each([1, 2] as const)('schemas/shard-v%i.json matches the code', (v) => {
+    const file = JSON.parse(readFileSync(join(repoRoot, `schemas/shard-v${v}.json`), 'utf8'));
+    // after changing src/shard/schema.ts, regenerate with:
+    // npx tsx -e "import('./src/shard/schema.ts').then(m => [1, 2].forEach(v => require('fs').writeFileSync('schemas/shard-v' + v + '.json', JSON.stringify(m.describeSchema(v), null, 2) + '\n')))"
+    expect(file, `schemas/shard-v${v}.json is stale; see the regenerate command above`).toEqual(JSON.parse(JSON.stringify(describeSchema(v))));
+    expect(file.columns.map((c: { name: string }) => c.name)).toEqual(columnsOf(v).map((c) => c.name));
+  });
+  it('v2 differs from v1 by timestamp datetimes and the bbox covering column only', () => {
+    const v1 = columnsOf(1);
+    const v2 = columnsOf(2);
+    expect(v2.map((c) => c.name)).toEqual([...v1.map((c) => c.name), 'bbox']);
+    expect(v2.filter((c, i) => v1[i] && c.kind !== v1[i].kind).map((c) => `${c.name}:${v1[v2.indexOf(c)].kind}->${c.kind}`)).toEqual(
+      ['s2_l2a_datetime:string->timestamp', 's2_l1c_datetime:string->timestamp', 's1_datetime:string->timestamp'],
+    );
+    expect(COLUMN_NAMES).toEqual(v2.map((c) => c.name));
   });
   it('SHARDS.md names every column', () => {
     const page = readFileSync(join(repoRoot, 'schemas/SHARDS.md'), 'utf8');
@@ -96,6 +106,9 @@ describe('sink', () => {
     const u = syntheticTile(4, { size: 8 });
     u.modalities.s1!.data = new Float32Array(5);
     await expect(sink.write(u)).rejects.toThrow('tile "T000004": s1 has 5 values, shape 2x8x8 needs 128');
+    const w = syntheticTile(5, { size: 8 });
+    w.modalities.s1!.datetime = '2021-06-31';
+    await expect(sink.write(w)).rejects.toThrow('tile "T000005": s1 datetime "2021-06-31" is not an RFC 3339 date-time (e.g. 2021-06-01T10:20:31Z)');
     await sink.abort();
   });
 
@@ -142,7 +155,7 @@ describe('inspect', () => {
     expect(vv.mean).toBeGreaterThan(0.02);
     expect(vv.mean).toBeLessThan(0.22);
     const text = formatInspect(s);
-    expect(text.split('\n')[0]).toBe(`corpus ${d} (schema v1): 3 shards, 5 tiles, ${(s.bytes / 1e6).toFixed(1)} MB`);
+    expect(text.split('\n')[0]).toBe(`corpus ${d} (schema v2): 3 shards, 5 tiles, ${(s.bytes / 1e6).toFixed(1)} MB`);
     expect(text).toContain('shard-00002.parquet');
     expect(text).toMatch(/\nB04 +\d+\.\d{3} +\d+\.\d{3} /);
     expect(existsSync(join(d, 'stats.json'))).toBe(true);
@@ -187,5 +200,16 @@ describe('zstd compressed ahead', () => {
       i++;
     }
     expect(i).toBe(3);
+  });
+});
+
+describe('acquisition timestamps', () => {
+  it('keep microseconds and offsets, and read back as canonical UTC text', () => {
+    expect(isoToMicros('2021-06-01T10:20:31Z')).toBe(1622542831000000n);
+    expect(isoToMicros('2023-06-15T10:36:29.123456789Z')).toBe(1686825389123456n);
+    expect(isoToMicros('2020-01-01T01:00:00+01:00')).toBe(1577836800000000n);
+    expect(microsToIso(1686825389024000n)).toBe('2023-06-15T10:36:29.024Z');
+    expect(microsToIso(1577836800000000n)).toBe('2020-01-01T00:00:00Z');
+    expect(microsToIso(-500000n)).toBe('1969-12-31T23:59:59.5Z');
   });
 });

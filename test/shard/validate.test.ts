@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, ExitCode } from '../../src/errors.js';
 import { assertValidCorpus, geoProblems, validateCorpus } from '../../src/shard/validate.js';
+import { geoMetadata } from '../../src/shard/schema.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { mergeStats, statsFromJson, statsToJson } from '../../src/shard/stats.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
@@ -127,13 +128,17 @@ describe('validate', () => {
   });
 
   it('checks the GeoParquet metadata fields', () => {
-    expect(geoProblems('s.parquet', '{"version":"1.1.0","primary_column":"geometry","columns":{"geometry":{"encoding":"WKB","geometry_types":["Polygon"]}}}')).toEqual([]);
-    expect(geoProblems('s.parquet', '{"version":"2.0","primary_column":"geom","columns":{"geometry":{"encoding":"WKT"}}}')).toEqual([
+    const v1 = '{"version":"1.1.0","primary_column":"geometry","columns":{"geometry":{"encoding":"WKB","geometry_types":["Polygon"]}}}';
+    expect(geoProblems('s.parquet', v1, 1)).toEqual([]);
+    // v2 declares the bbox covering column
+    expect(geoProblems('s.parquet', v1, 2)).toEqual(['s.parquet: geo.columns.geometry.covering.bbox is undefined, expected {"xmin":["bbox","xmin"],"ymin":["bbox","ymin"],"xmax":["bbox","xmax"],"ymax":["bbox","ymax"]}']);
+    expect(geoProblems('s.parquet', JSON.stringify(geoMetadata([1, 2, 3, 4])), 2)).toEqual([]);
+    expect(geoProblems('s.parquet', '{"version":"2.0","primary_column":"geom","columns":{"geometry":{"encoding":"WKT"}}}', 1)).toEqual([
       's.parquet: geo.version is "2.0", expected 1.x',
       's.parquet: geo.primary_column is "geom", expected "geometry"',
       's.parquet: geo.columns.geometry.encoding is "WKT", expected "WKB"',
       's.parquet: geo.columns.geometry.geometry_types is undefined, expected ["Polygon"]',
     ]);
-    expect(geoProblems('s.parquet', 'nope')).toEqual(['s.parquet: file metadata "geo" is not valid JSON']);
+    expect(geoProblems('s.parquet', 'nope', 2)).toEqual(['s.parquet: file metadata "geo" is not valid JSON']);
   });
 });
