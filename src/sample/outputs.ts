@@ -40,6 +40,7 @@ export async function writeSampleRun(dir: string, run: SampleRun, opts: { png?: 
         { name: 'draw_order', type: 'INT32', data: Array.from(idx, (_, j) => j) },
       ],
       { 'terrafm:policy': label, 'terrafm:seed': String(run.report.seed), 'terrafm:weight_kind': r.weightKind },
+      { lon: Array.from(idx, (i) => f.lon[i]), lat: Array.from(idx, (i) => f.lat[i]) },
     );
     written.samples.push(file);
   });

@@ -1,8 +1,10 @@
-// Narrow Parquet I/O for this stage: write named typed columns, read them back column-wise (no row
-// objects, so a million-cell table stays a handful of arrays).
+// Narrow Parquet I/O for this stage: write named typed columns (GeoParquet when given the cells' anchor
+// points), read them back column-wise (no row objects, so a million-cell table stays a handful of arrays).
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
-import { parquetWriteFile } from 'hyparquet-writer';
+import { parquetWriteFile, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import { StageError } from '../errors.js';
+import { BBOX_COLUMN, GEOMETRY_COLUMN, bboxStruct, extendBBox, geoMetadata, geoSchemaElements, type BBoxArray, type BBoxStruct } from '../parquet/geo.js';
+import { pointToWkb } from '../parquet/wkb.js';
 
 export type ColumnType = 'STRING' | 'DOUBLE' | 'INT32' | 'FLOAT';
 export interface Column {
@@ -11,12 +13,28 @@ export interface Column {
   data: ArrayLike<unknown>;
 }
 
-export function writeColumns(filename: string, columns: Column[], kv: Record<string, string> = {}): void {
-  parquetWriteFile({
-    filename,
-    columnData: columns.map((c) => ({ name: c.name, type: c.type, data: Array.isArray(c.data) ? c.data : Array.from(c.data), nullable: false })),
-    kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
-  });
+/** Cell anchors (Major-TOM lower-left corners, lon/lat) that make a table GeoParquet (Point geometry + bbox covering). */
+export interface PointGeometry {
+  lon: ArrayLike<number>;
+  lat: ArrayLike<number>;
+}
+
+/** Writes the columns; with `points`, also a WKB `geometry` and a `bbox` column and the `geo` metadata. */
+export function writeColumns(filename: string, columns: Column[], kv: Record<string, string> = {}, points?: PointGeometry): void {
+  const columnData: ColumnSource[] = columns.map((c) => ({ name: c.name, type: c.type, data: Array.isArray(c.data) ? c.data : Array.from(c.data), nullable: false }));
+  let schema = schemaFromColumnData({ columnData });
+  const kvMetadata = Object.entries(kv).map(([key, value]) => ({ key, value }));
+  if (points) {
+    const n = points.lon.length;
+    const boxes: BBoxStruct[] = Array.from({ length: n }, (_, i) => bboxStruct([[points.lon[i], points.lat[i]]]));
+    const wkb = Array.from({ length: n }, (_, i) => pointToWkb(points.lon[i], points.lat[i]));
+    const plain = columnData.map(({ type: _t, nullable: _n, ...rest }) => rest);
+    columnData.splice(0, columnData.length, ...plain, { name: GEOMETRY_COLUMN, data: wkb, statistics: false }, { name: BBOX_COLUMN, data: boxes });
+    // hyparquet-writer bundles its own hyparquet copy; the SchemaElement shapes are the same
+    schema = [{ ...schema[0], num_children: (schema[0].num_children ?? 0) + 2 }, ...schema.slice(1), ...(geoSchemaElements() as typeof schema)];
+    kvMetadata.push({ key: 'geo', value: JSON.stringify(geoMetadata(['Point'], boxes.reduce<BBoxArray | undefined>(extendBBox, undefined))) });
+  }
+  parquetWriteFile({ filename, columnData, schema, kvMetadata });
 }
 
 export interface ReadColumns {

@@ -6,9 +6,9 @@ import { MODALITIES, WORLDCOVER_CLASSES, type GeoTransform, type ModalityTensor,
 import { layoutMismatch, layoutOfTensor, type CorpusLayout } from './layout.js';
 import { landcoverHistogram } from './stats.js';
 import { fromLittleEndianBytes, dtypeOf, toLittleEndianBytes } from './tensor-bytes.js';
-import { BBOX_FIELDS } from './schema.js';
-import { isoToMicros, microsToIso } from './timestamps.js';
-import { polygonToWkb, ringsBBox, wkbToPolygon } from './wkb.js';
+import { bboxStruct } from '../parquet/geo.js';
+import { isoToMicros, microsToIso } from '../parquet/timestamps.js';
+import { polygonToWkb, wkbToPolygon } from '../parquet/wkb.js';
 
 export type ShardRow = Record<string, unknown>;
 
@@ -69,7 +69,7 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
         return fail(e instanceof Error ? e.message : String(e));
       }
     })(),
-    bbox: bboxStruct(t.footprint),
+    bbox: bboxStruct(t.footprint), // the ring is known valid: polygonToWkb above checked it
   };
   const pendingLocks: [typeof MODALITIES[number], ModalityTensor][] = [];
   for (const m of MODALITIES) {
@@ -104,12 +104,6 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
   for (const [m, x] of pendingLocks) layout.modalities[m] = layoutOfTensor(x);
   layout.landcoverShape ??= [t.height, t.width];
   return { row, classCounts };
-}
-
-/** The GeoParquet covering value of a footprint: {xmin, ymin, xmax, ymax} (the ring is known valid here). */
-function bboxStruct(ring: [number, number][]): Record<(typeof BBOX_FIELDS)[number], number> {
-  const [xmin, ymin, xmax, ymax] = ringsBBox([ring])!;
-  return { xmin, ymin, xmax, ymax };
 }
 
 /** A datetime cell: bigint microseconds (v2, read with the raw timestamp parser) or ISO text (v1). */

@@ -7,6 +7,7 @@
 // v1: acquisition times as ISO 8601 strings, no `bbox` column.
 import type { SchemaElement } from 'hyparquet';
 import { ShardError } from '../errors.js';
+import { BBOX_COLUMN, BBOX_FIELDS, bboxSchemaElements, geoMetadata as tableGeoMetadata } from '../parquet/geo.js';
 import { MODALITIES, WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality } from '../model/types.js';
 
 export const SCHEMA_VERSION = 2;
@@ -18,9 +19,7 @@ export const KV_STATS = 'terrafm:stats';
 export const KV_GEO = 'geo';
 /** created_by in every footer: constant, so identical inputs give identical bytes. */
 export const CREATED_BY = `terrafm-pipeline shard v${SCHEMA_VERSION} (hyparquet-writer)`;
-/** The GeoParquet covering column and its fields, in struct order. */
-export const BBOX_COLUMN = 'bbox';
-export const BBOX_FIELDS = ['xmin', 'ymin', 'xmax', 'ymax'] as const;
+export { BBOX_COLUMN, BBOX_FIELDS };
 
 export type ColumnKind = 'string' | 'int32' | 'double' | 'bytes' | 'timestamp' | 'bbox' | 'list<double>' | 'list<int64>' | 'list<string>';
 
@@ -106,8 +105,7 @@ export function parquetSchema(version: SchemaVersion = SCHEMA_VERSION): SchemaEl
       out.push({ name: 'list', repetition_type: 'REPEATED', num_children: 1 });
       out.push(leaf('element', inner, 'REQUIRED'));
     } else if (c.kind === 'bbox') {
-      out.push({ name: c.name, repetition_type: rep, num_children: BBOX_FIELDS.length });
-      for (const f of BBOX_FIELDS) out.push(leaf(f, 'double', 'REQUIRED'));
+      out.push(...bboxSchemaElements());
     } else {
       out.push(leaf(c.name, c.kind as LeafKind, rep));
     }
@@ -130,12 +128,7 @@ const PARQUET_SPELLING: Record<ColumnKind, string> = {
 
 /** The GeoParquet `geo` metadata of a shard (bbox of its footprints when it has any). */
 export function geoMetadata(bbox: [number, number, number, number] | undefined): Record<string, unknown> {
-  const covering = { bbox: Object.fromEntries(BBOX_FIELDS.map((f) => [f, [BBOX_COLUMN, f]])) };
-  return {
-    version: '1.1.0',
-    primary_column: 'geometry',
-    columns: { geometry: { encoding: 'WKB', geometry_types: ['Polygon'], ...(bbox ? { bbox } : {}), covering } },
-  };
+  return tableGeoMetadata(['Polygon'], bbox);
 }
 
 /** The machine-readable description written to schemas/shard-v<N>.json (checked by a test). */

@@ -13,7 +13,7 @@ import { layoutToJson, type CorpusLayout } from './layout.js';
 import { encodeRow, tilePayloadBytes, type ShardRow } from './row-codec.js';
 import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, geoMetadata, parquetSchema } from './schema.js';
 import { addLandcover, addTensor, defaultHistogramRange, emptyModalityStats, emptyStats, statsToJson, type CorpusStats } from './stats.js';
-import { ringsBBox } from './wkb.js';
+import { extendBBox, type BBoxArray, type BBoxStruct } from '../parquet/geo.js';
 
 /** What the manifest records about a finished shard. */
 export interface ShardEntry {
@@ -41,7 +41,7 @@ export class ShardFileWriter {
   private buffered: ShardRow[] = [];
   private bufferedPayload = 0;
   private readonly stats: CorpusStats = emptyStats();
-  private bbox: [number, number, number, number] | undefined;
+  private bbox: BBoxArray | undefined;
   private idMin: string | undefined;
   private idMax: string | undefined;
   private rowGroups = 0;
@@ -93,8 +93,7 @@ export class ShardFileWriter {
       }
       addTensor(ms, x.data, x.nodata);
     }
-    const b = ringsBBox([tile.footprint]);
-    if (b) this.bbox = this.bbox ? [Math.min(this.bbox[0], b[0]), Math.min(this.bbox[1], b[1]), Math.max(this.bbox[2], b[2]), Math.max(this.bbox[3], b[3])] : b;
+    this.bbox = extendBBox(this.bbox, row.bbox as BBoxStruct);
     if (this.idMin === undefined || tile.tileId < this.idMin) this.idMin = tile.tileId;
     if (this.idMax === undefined || tile.tileId > this.idMax) this.idMax = tile.tileId;
     const payload = tilePayloadBytes(tile);

@@ -120,11 +120,20 @@ describe('runDiscover on real Sentinel-2 L2A items (Planetary Computer, one data
     expect(r0.epsg).toBe(32735);
     expect([r0.extent_minx, r0.extent_miny, r0.extent_maxx, r0.extent_maxy]).toEqual(mid.cell.extent);
     expect(r0.s2_l2a_cloud_cover).toBeCloseTo(0.958716, 6);
-    expect(r0.s2_l2a_datetime).toBe(mid.scenes.s2_l2a![0].datetime);
+    // a UTC timestamp (hyparquet gives a Date), list columns of ids, bands and hrefs side by side
+    expect(r0.s2_l2a_datetime).toEqual(new Date(mid.scenes.s2_l2a![0].datetime));
     expect(r0.s2_l2a_processing_baseline).toBe(mid.scenes.s2_l2a![0].processingBaseline ?? null);
-    const hrefs = typeof r0.s2_l2a_hrefs === 'string' ? JSON.parse(r0.s2_l2a_hrefs) : r0.s2_l2a_hrefs;
-    expect(hrefs.B04).toEqual([mid.scenes.s2_l2a![0].assets.B04.href]);
+    expect(r0.s2_l2a_ids).toEqual(mid.scenes.s2_l2a!.map((i) => i.id));
+    const bands = r0.s2_l2a_bands as string[];
+    expect((r0.s2_l2a_hrefs as string[])[bands.indexOf('B04')]).toBe(mid.scenes.s2_l2a![0].assets.B04.href);
     expect(r0.s1_ids).toBeNull();
+    expect(r0.missing).toEqual(mid.missing);
+    // GeoParquet: the cell footprint and its bbox covering value
+    const bb = r0.bbox as { xmin: number; ymin: number; xmax: number; ymax: number };
+    expect(bb.xmin).toBeLessThan(bb.xmax);
+    expect(bb.ymin).toBeLessThan(bb.ymax);
+    expect(mid.cell.lon).toBeGreaterThan(bb.xmin - 0.2);
+    expect(mid.cell.lon).toBeLessThan(bb.xmax);
     const back = await readScenesTable(res.scenesTable);
     expect(back).toEqual(cells);
     expect(existsSync(`${res.scenesTable}.partial`)).toBe(false);

@@ -8,11 +8,11 @@ import { normalise, parseSize, SHARD_DEFAULTS, shardSection } from '../../src/co
 import { describeSchema, columnsOf, COLUMN_NAMES } from '../../src/shard/schema.js';
 import { openShardSink } from '../../src/shard/sink.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
-import { polygonToWkb, wkbToPolygon } from '../../src/shard/wkb.js';
+import { polygonToWkb, wkbToPolygon } from '../../src/parquet/wkb.js';
 import { fromLittleEndianBytes, toLittleEndianBytes } from '../../src/shard/tensor-bytes.js';
 import { inspectCorpus, formatInspect } from '../../src/shard/inspect.js';
 import { validateCorpus } from '../../src/shard/validate.js';
-import { isoToMicros, microsToIso } from '../../src/shard/timestamps.js';
+import { isoToMicros, microsToIso } from '../../src/parquet/timestamps.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
 
 afterAll(() => cleanupTempDirs());

@@ -1,5 +1,6 @@
 // The land-cover table: one row per grid cell with its WorldCover pixel counts, plus the global class
-// frequencies as JSON. Column `px_<code>` holds the count of class <code> (px_0 = nodata).
+// frequencies as JSON. Column `px_<code>` holds the count of class <code> (px_0 = nodata). GeoParquet:
+// each cell's anchor (lower-left corner) as a Point `geometry` with a `bbox` covering column.
 import { readFile, writeFile } from 'node:fs/promises';
 import { StageError } from '../../errors.js';
 import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../../model/types.js';
@@ -23,7 +24,7 @@ export async function writeLandcoverTable(filename: string, pop: CellPopulation,
     for (let i = 0; i < pop.size; i++) d[i] = pop.hist[i * NBINS + b];
     cols.push({ name, type: 'INT32', data: d });
   });
-  writeColumns(filename, cols, { 'terrafm:landcover_resolution_m': String(resolutionM) });
+  writeColumns(filename, cols, { 'terrafm:landcover_resolution_m': String(resolutionM) }, { lon: pop.lon, lat: pop.lat });
 }
 
 export interface LandcoverTable {

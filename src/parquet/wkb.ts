@@ -1,8 +1,20 @@
-// ISO WKB for the one geometry the schema holds: a 2-D polygon with a single (outer) ring, little-endian.
-// Written by hand because it is 30 lines and keeps the writer free of a geometry library.
+// ISO WKB for the geometries the tables hold: a 2-D polygon with a single (outer) ring (tile and cell
+// footprints) and a 2-D point (cell anchors), little-endian. Written by hand because it is 40 lines and
+// keeps the writers free of a geometry library.
 import { ShardError } from '../errors.js';
 
+const WKB_POINT = 1;
 const WKB_POLYGON = 3;
+
+/** WKB bytes of a point. */
+export function pointToWkb(x: number, y: number): Uint8Array {
+  const v = new DataView(new ArrayBuffer(21));
+  v.setUint8(0, 1); // little-endian
+  v.setUint32(1, WKB_POINT, true);
+  v.setFloat64(5, x, true);
+  v.setFloat64(13, y, true);
+  return new Uint8Array(v.buffer);
+}
 
 /** WKB bytes of a polygon from a closed ring [[lon, lat], ...] (the ring is closed if it is not). */
 export function polygonToWkb(ring: [number, number][]): Uint8Array {
@@ -43,16 +55,4 @@ export function wkbToPolygon(bytes: Uint8Array): [number, number][] {
   const ring: [number, number][] = [];
   for (let i = 0, o = 13; i < n; i++, o += 16) ring.push([v.getFloat64(o, le), v.getFloat64(o + 8, le)]);
   return ring;
-}
-
-/** [minx, miny, maxx, maxy] of rings, for the GeoParquet `bbox`. */
-export function ringsBBox(rings: Iterable<[number, number][]>): [number, number, number, number] | undefined {
-  let minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
-  for (const ring of rings) for (const [x, y] of ring) {
-    if (x < minx) minx = x;
-    if (y < miny) miny = y;
-    if (x > maxx) maxx = x;
-    if (y > maxy) maxy = y;
-  }
-  return minx === Infinity ? undefined : [minx, miny, maxx, maxy];
 }

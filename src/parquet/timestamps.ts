@@ -1,6 +1,6 @@
 // Acquisition times <-> Parquet TIMESTAMP(MICROS, UTC). STAC datetimes carry up to microseconds, which a
 // JS Date (milliseconds) would cut, so the conversion works on the text and a bigint count of microseconds.
-import { ShardError } from '../errors.js';
+import { TerrafmError } from '../errors.js';
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -8,7 +8,7 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:
 export function isoToMicros(text: string): bigint {
   const m = RFC3339.exec(text);
   const seconds = m ? Date.parse(`${m[1]}${m[3].toUpperCase()}`) : NaN;
-  if (!m || Number.isNaN(seconds)) throw new ShardError(`datetime ${JSON.stringify(text)} is not an RFC 3339 date-time (e.g. 2021-06-01T10:20:31Z)`);
+  if (!m || Number.isNaN(seconds)) throw new TerrafmError('parquet', `datetime ${JSON.stringify(text)} is not an RFC 3339 date-time (e.g. 2021-06-01T10:20:31Z)`);
   const frac = (m[2] ?? '').slice(0, 6).padEnd(6, '0');
   return BigInt(seconds) * 1000n + BigInt(frac);
 }
