@@ -73,7 +73,7 @@ async function worker(kind: string, n: number, dir: string): Promise<WorkerResul
     return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000 };
   }
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const { polygonToWkb } = await import('../src/shard/wkb.js');
+  const { polygonToWkb } = await import('../src/parquet/wkb.js');
   const { toLittleEndianBytes } = await import('../src/shard/tensor-bytes.js');
   const t0 = performance.now();
   // DuckDB needs every row in a table before COPY. An in-memory table, because an on-disk database with
