@@ -10,6 +10,8 @@ import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const STATS_FILE = 'stats.json';
+/** The corpus's STAC items (stac-geoparquet, written by the publish stage): a Parquet file that is not a shard. */
+export const ITEMS_TABLE = 'items.parquet';
 
 export interface ManifestShard {
   file: string;

@@ -6,11 +6,11 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { ShardError } from '../errors.js';
-import type { Modality, TileRecord } from '../model/types.js';
+import { MODALITIES, type Modality, type TileRecord } from '../model/types.js';
 import { readCompressors } from './codec.js';
 import { layoutFromJson, type CorpusLayout } from './layout.js';
 import { readManifest, readStats, type Manifest } from './manifest.js';
-import { decodeRow, type ShardRow, type ShardTile } from './row-codec.js';
+import { datetimeText, decodeRow, type ShardRow, type ShardTile } from './row-codec.js';
 import { COLUMNS, KV_GEO, KV_STATS, KV_TERRAFM, SCHEMA_VERSION, columnsOf, type SchemaVersion } from './schema.js';
 import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
 
@@ -119,6 +119,15 @@ const RAW_TIMESTAMPS = { timestampFromMicroseconds: (us: bigint) => us };
  * whose columns were not read are absent.
  */
 export async function* readShardRows(shard: ShardFile, opts: ReadOptions = {}): AsyncGenerator<ShardTile> {
+  const name = shard.path.split('/').pop() ?? shard.path;
+  for await (const { row, rowIndex } of readRawRows(shard, opts)) {
+    const t = decodeRow(row, shard.layout, `${name} row ${rowIndex}`);
+    yield { ...(t as TileRecord), shard: name, rowIndex };
+  }
+}
+
+/** Undecoded rows (column name -> hyparquet value), one row group in memory at a time. */
+async function* readRawRows(shard: ShardFile, opts: ReadOptions): AsyncGenerator<{ row: ShardRow; rowIndex: number }> {
   const names = columnsOf(shard.schemaVersion).map((c) => c.name);
   const columns = opts.columns ? [...new Set(['tile_id', ...opts.columns])] : names;
   const unknown = columns.filter((c) => !names.includes(c));
@@ -146,10 +155,44 @@ export async function* readShardRows(shard: ShardFile, opts: ReadOptions = {}): 
       if (e instanceof ShardError) throw new ShardError(`${name}: row group ${g}: ${e.message}`, e);
       throw new ShardError(`${name}: cannot decode row group ${g}: ${(e as Error).message}`, e);
     }
-    for (let i = 0; i < rows.length; i++) {
-      const t = decodeRow(rows[i], shard.layout, `${name} row ${rg.start + i}`);
-      yield { ...(t as TileRecord), shard: name, rowIndex: rg.start + i };
+    for (let i = 0; i < rows.length; i++) yield { row: rows[i], rowIndex: rg.start + i };
+  }
+}
+
+/** A tile's descriptive fields without its pixels: what catalogs (STAC items, footprints) are made of. */
+export interface TileMetadata {
+  tileId: string;
+  cellId: string;
+  epsg: number;
+  geotransform: TileRecord['geotransform'];
+  width: number;
+  height: number;
+  footprint: [number, number][];
+  cloudFraction: number | null;
+  sampleWeight: number;
+  classHistogram: number[];
+  /** Per modality present in the tile: acquisition time (canonical UTC text) and source item ids. */
+  modalities: Partial<Record<Modality, { datetime: string; itemIds: string[] }>>;
+  shard: string;
+  rowIndex: number;
+}
+
+/** Every tile of one open shard as TileMetadata: the pixel columns are never read. */
+export async function* readTileMetadata(shard: ShardFile): AsyncGenerator<TileMetadata> {
+  const perModality = (m: Modality) => [`${m}_datetime`, `${m}_item_ids`];
+  const columns = ['tile_id', 'cell_id', 'epsg', 'geotransform', 'width', 'height', 'cloud_fraction', 'sample_weight', 'class_histogram', 'geometry', ...MODALITIES.flatMap(perModality)];
+  const name = shard.path.split('/').pop() ?? shard.path;
+  for await (const { row, rowIndex } of readRawRows(shard, { columns })) {
+    const t = decodeRow(row, shard.layout, `${name} row ${rowIndex}`) as TileRecord;
+    const modalities: TileMetadata['modalities'] = {};
+    for (const m of MODALITIES) {
+      const ids = row[`${m}_item_ids`] as string[] | null;
+      if (ids != null) modalities[m] = { datetime: datetimeText(row[`${m}_datetime`]), itemIds: ids };
     }
+    yield {
+      tileId: t.tileId, cellId: t.cellId, epsg: t.epsg, geotransform: t.geotransform, width: t.width, height: t.height, footprint: t.footprint,
+      cloudFraction: t.cloudFraction, sampleWeight: t.sampleWeight, classHistogram: t.classHistogram, modalities, shard: name, rowIndex,
+    };
   }
 }
 

@@ -107,7 +107,7 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
 }
 
 /** A datetime cell: bigint microseconds (v2, read with the raw timestamp parser) or ISO text (v1). */
-function datetimeText(v: unknown): string {
+export function datetimeText(v: unknown): string {
   if (typeof v === 'bigint') return microsToIso(v);
   return typeof v === 'string' ? v : '';
 }

@@ -8,7 +8,7 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShardError, ValidationError } from '../errors.js';
 import { logger } from '../log/logger.js';
-import { MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest, type ManifestShard } from './manifest.js';
+import { ITEMS_TABLE, MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest, type ManifestShard } from './manifest.js';
 import { fileSize, openShard, type ShardFile } from './reader.js';
 import { bandMoments, diffStats, emptyStats, mergeStats, type CorpusStats, type StatsJson } from './stats.js';
 
@@ -26,7 +26,7 @@ export function listingProblems(dir: string, manifest: Manifest): string[] {
   const listed = new Set(manifest.shards.map((s) => s.file));
   const onDisk = existsSync(dir) ? readdirSync(dir) : [];
   for (const f of onDisk.sort()) {
-    if (f.endsWith('.parquet') && !listed.has(f)) out.push(`extra shard ${f}: present in ${dir} but not listed in ${MANIFEST_FILE}`);
+    if (f.endsWith('.parquet') && !listed.has(f) && f !== ITEMS_TABLE) out.push(`extra shard ${f}: present in ${dir} but not listed in ${MANIFEST_FILE}`);
     if (f.endsWith('.tmp')) out.push(`unfinished file ${f}: a write was interrupted (delete it or rewrite the corpus)`);
   }
   const rows = manifest.shards.reduce((n, s) => n + s.rows, 0);

@@ -13,11 +13,15 @@ const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
 
 /** Grouped horizontal bars: one group per class, one bar per series (filtered population + each policy). */
 export function classShareBarsSvg(r: SampleReport): string {
-  const series: { name: string; share: Record<string, number> }[] = [
+  return shareBarsSvg(`Class pixel share: population vs sample (seed ${r.seed})`, [
     { name: 'population (after filters)', share: r.filtered.classShare },
     ...r.policies.map((p) => ({ name: p.label, share: p.classShare })),
-  ];
-  const codes = Object.keys(r.filtered.classShare);
+  ]);
+}
+
+/** Grouped horizontal bars of class shares (keys: WorldCover codes as strings), one bar per series. */
+export function shareBarsSvg(title: string, series: { name: string; share: Record<string, number> }[]): string {
+  const codes = Object.keys(series[0]?.share ?? {});
   const bar = 11;
   const groupGap = 10;
   const groupH = series.length * bar + groupGap;
@@ -34,7 +38,7 @@ export function classShareBarsSvg(r: SampleReport): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
   parts.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
-  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" ${FONT}>Class pixel share: population vs sample (seed ${r.seed})</text>`);
+  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" ${FONT}>${escapeXml(title)}</text>`);
   // Vertical grid every 5 %.
   for (let v = 0; v <= scaleMax + 1e-9; v += 0.05) {
     const gx = x(v).toFixed(1);
