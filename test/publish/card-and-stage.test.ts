@@ -1,0 +1,130 @@
+// The publish stage on a small corpus: dataset card, pictures, STAC files; and the pieces it is made
+// of (PNG encoder, quicklook stretch, map clustering), each checked on what it computes.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPipelineFile } from '../../src/config/load.js';
+import { ScenesTableWriter } from '../../src/discover/scenes-table.js';
+import { logger } from '../../src/log/logger.js';
+import { clusterCells } from '../../src/publish/map-svg.js';
+import { publishStage } from '../../src/publish/pipeline-stage.js';
+import { encodePngRgb } from '../../src/publish/png.js';
+import { mosaic, s1Quicklook, s2Quicklook } from '../../src/publish/quicklook.js';
+import { syntheticTile } from '../../src/shard/synthetic.js';
+import { validateCorpus } from '../../src/shard/validate.js';
+import { REPO_ROOT } from '../support/fixtures.js';
+import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
+
+/** Independent PNG reader for 8-bit RGB, filter 0 (what encodePngRgb writes). */
+function readPng(buf: Buffer): { width: number; height: number; rgb: Uint8Array } {
+  expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  let o = 8, width = 0, height = 0;
+  const idat: Buffer[] = [];
+  while (o < buf.length) {
+    const len = buf.readUInt32BE(o);
+    const type = buf.toString('ascii', o + 4, o + 8);
+    const data = buf.subarray(o + 8, o + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      expect([data[8], data[9]]).toEqual([8, 2]);
+    }
+    if (type === 'IDAT') idat.push(data);
+    o += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    expect(raw[y * (width * 3 + 1)]).toBe(0);
+    rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
+  }
+  return { width, height, rgb };
+}
+
+describe('pictures', () => {
+  it('encodes RGB PNGs that decode to the same pixels', () => {
+    const rgb = Uint8Array.from({ length: 5 * 3 * 3 }, (_, i) => (i * 37) % 256);
+    expect(readPng(encodePngRgb(5, 3, rgb))).toEqual({ width: 5, height: 3, rgb });
+    expect(() => encodePngRgb(5, 3, new Uint8Array(4))).toThrow('PNG: 4 bytes for 5x3 RGB, expected 45');
+  });
+
+  it('stretches S2 true colour between the 2nd and 98th percentiles, nodata black', () => {
+    const t = syntheticTile(0, { size: 16 }).modalities.s2_l2a!;
+    const img = s2Quicklook(t, 8)!;
+    expect([img.width, img.height, img.rgb.length]).toEqual([8, 8, 192]);
+    const red = Array.from({ length: 64 }, (_, i) => img.rgb[i * 3]);
+    expect(Math.min(...red)).toBe(0);
+    expect(Math.max(...red)).toBe(255);
+    expect(red.filter((v) => v > 0 && v < 255).length).toBeGreaterThan(40); // a stretch, not a threshold
+    const noBands = { ...t, bands: t.bands.map((b) => (b === 'B03' ? 'X' : b)) };
+    expect(s2Quicklook(noBands, 8)).toBeUndefined();
+  });
+
+  it('colours S1 as VV, VH, VV/VH in dB', () => {
+    const t = syntheticTile(2, { size: 16 }).modalities.s1!; // VV's first row is NaN
+    const img = s1Quicklook(t, 16, true)!;
+    const first = Array.from({ length: 16 }, (_, x) => [img.rgb[x * 3], img.rgb[x * 3 + 1], img.rgb[x * 3 + 2]]);
+    expect(first.every(([r, , b]) => r === 0 && b === 0)).toBe(true); // no VV there: red (VV) and blue (VV/VH) are empty
+    expect(first.some(([, g]) => g > 0)).toBe(true); // VH is there
+    expect(Array.from(img.rgb.subarray(48)).filter((v, i) => i % 3 === 0 && v > 0).length).toBeGreaterThan(100);
+  });
+
+  it('lays images out in a grid with white gaps', () => {
+    const a = { width: 2, height: 2, rgb: new Uint8Array(12) };
+    const m = mosaic([a, a, a], 2, 1);
+    expect([m.width, m.height]).toEqual([7, 7]);
+    expect(m.rgb[0]).toBe(255);
+    expect(m.rgb[(1 * 7 + 1) * 3]).toBe(0);
+  });
+
+  it('puts far-apart cells on separate map panels', () => {
+    const sq = (x: number, y: number) => ({ ring: [[x, y], [x + 0.03, y], [x + 0.03, y + 0.03], [x, y + 0.03], [x, y]] as [number, number][], sampled: true });
+    const groups = clusterCells([sq(9, 47), sq(39.9, -7.8), sq(9.03, 47), sq(18.5, 68.3), sq(39.93, -7.8)]);
+    expect(groups.map((g) => g.length)).toEqual([2, 1, 2]);
+  });
+});
+
+describe('publish stage', () => {
+  let runDir: string;
+  beforeAll(async () => {
+    runDir = tempDir('publish');
+    const tiles = Array.from({ length: 6 }, (_, i) => syntheticTile(i, { size: 16 }));
+    await writeCorpus(join(runDir, 'corpus'), tiles);
+    // the scenes table: the tiles' cells plus two the corpus lacks
+    const w = new ScenesTableWriter(join(runDir, 'scenes.parquet'));
+    w.append(Array.from({ length: 8 }, (_, i) => ({
+      cell: { id: i < 6 ? tiles[i].cellId : `9${i}U_1R`, row: 0, col: 0, lon: 9, lat: 45, epsg: 32632, extent: [500000 + i * 160, 5000000, 500160 + i * 160, 5000160] as [number, number, number, number], resolution: 10, sizePx: 16 },
+      scenes: {}, coverage: {}, missing: [], s1GapDays: null, complete: true,
+    })));
+    w.finish();
+    const config = loadPipelineFile(join(REPO_ROOT, 'pipelines/demo.yaml'), { outDir: runDir });
+    const outcome = await publishStage.run({ config, runDir, log: logger(), failFast: false });
+    expect(outcome.status).toBe('ok');
+  });
+  afterAll(() => cleanupTempDirs());
+
+  it('writes the card with figures, licences, the pipeline file and how to read a row', () => {
+    const card = readFileSync(join(runDir, 'corpus', 'README.md'), 'utf8');
+    expect(card).toMatch(/^# demo: a TerraFM pretraining corpus\n\n6 co-registered tiles of 256 × 256 pixels/);
+    expect(card).toContain('| grid cells tiled / discovered | 6 / 8 |');
+    expect(card).toContain('| acquisitions (UTC) | 2021-06-01T10:20:31Z .. 2021-06-07T05:40:00Z |');
+    expect(card).toContain('Contains modified Copernicus Sentinel data 2021');
+    expect(card).toContain('[CC-BY 4.0](https://creativecommons.org/licenses/by/4.0/)');
+    expect(card).toContain(readFileSync(join(REPO_ROOT, 'pipelines/demo.yaml'), 'utf8').trimEnd());
+    expect(card).toContain('No land-cover-aware sampling'); // no sample/report.json in this run
+    expect(card).toMatch(/\| B04 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.00 \| \d+\.00 \| \d+ \|/);
+    for (const f of ['map.png', 'class-shares.png', 'quicklooks.png', 'SHARDS.md']) expect(card).toContain(`(${f})`);
+    expect(card).not.toContain(runDir);
+  });
+
+  it('writes the pictures as PNG, a copy of SHARDS.md, and STAC files that leave the corpus valid', async () => {
+    const ql = readPng(readFileSync(join(runDir, 'corpus', 'quicklooks.png')));
+    expect([ql.width, ql.height]).toEqual([8 * 96 + 9 * 2, 2 * 96 + 3 * 2]); // 6 tiles x (S2, S1) in rows of 8
+    for (const f of ['map.png', 'class-shares.png']) expect(readFileSync(join(runDir, 'corpus', f)).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(runDir, 'corpus', 'map.svg'), 'utf8')).toContain('demo: 6 of 8 discovered cells in the corpus');
+    expect(readFileSync(join(runDir, 'corpus', 'SHARDS.md'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'schemas/SHARDS.md'), 'utf8'));
+    expect(existsSync(join(runDir, 'corpus', 'collection.json'))).toBe(true);
+    expect((await validateCorpus(join(runDir, 'corpus'))).problems).toEqual([]); // items.parquet is not taken for a stray shard
+  });
+});
