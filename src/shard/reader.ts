@@ -11,7 +11,7 @@ import { readCompressors } from './codec.js';
 import { layoutFromJson, type CorpusLayout } from './layout.js';
 import { readManifest, readStats, type Manifest } from './manifest.js';
 import { datetimeText, decodeRow, type ShardRow, type ShardTile } from './row-codec.js';
-import { COLUMNS, KV_GEO, KV_STATS, KV_TERRAFM, SCHEMA_VERSION, columnsOf, type SchemaVersion } from './schema.js';
+import { COLUMNS, KV_GEO, KV_STATS, KV_TERRAFM, QUICKLOOK_COLUMNS, SCHEMA_VERSION, columnsOf, type SchemaVersion } from './schema.js';
 import { statsFromJson, type CorpusStats, type StatsJson } from './stats.js';
 
 export interface Corpus {
@@ -193,6 +193,15 @@ export async function* readTileMetadata(shard: ShardFile): AsyncGenerator<TileMe
       tileId: t.tileId, cellId: t.cellId, epsg: t.epsg, geotransform: t.geotransform, width: t.width, height: t.height, footprint: t.footprint,
       cloudFraction: t.cloudFraction, sampleWeight: t.sampleWeight, classHistogram: t.classHistogram, modalities, shard: name, rowIndex,
     };
+  }
+}
+
+/** The stored PNG quicklooks of every tile of one open shard (schema v2; v1 shards have none: ShardError). */
+export async function* readQuicklooks(shard: ShardFile): AsyncGenerator<{ tileId: string; s2: Uint8Array | null; s1: Uint8Array | null }> {
+  if (shard.schemaVersion < 2) throw new ShardError(`${shard.path}: schema v${shard.schemaVersion} has no quicklook columns (added in v2)`);
+  const columns = ['tile_id', QUICKLOOK_COLUMNS.s2, QUICKLOOK_COLUMNS.s1];
+  for await (const { row } of readRawRows(shard, { columns })) {
+    yield { tileId: row.tile_id as string, s2: (row[QUICKLOOK_COLUMNS.s2] as Uint8Array | null) ?? null, s1: (row[QUICKLOOK_COLUMNS.s1] as Uint8Array | null) ?? null };
   }
 }
 

@@ -3,7 +3,8 @@
 // they cannot drift. The writer writes SCHEMA_VERSION; the reader opens every version in READABLE_VERSIONS.
 //
 // v2 (current): acquisition times are Parquet TIMESTAMP(MICROS, UTC) and a GeoParquet 1.1 `bbox` covering
-// column sits beside the footprint, so DuckDB, pyarrow and GDAL prune row groups on time and space.
+// column sits beside the footprint, so DuckDB, pyarrow and GDAL prune row groups on time and space; PNG
+// quicklooks per tile (S2 true colour, S1 false colour) let a person look at rows without code.
 // v1: acquisition times as ISO 8601 strings, no `bbox` column.
 import type { SchemaElement } from 'hyparquet';
 import { ShardError } from '../errors.js';
@@ -20,6 +21,8 @@ export const KV_GEO = 'geo';
 /** created_by in every footer: constant, so identical inputs give identical bytes. */
 export const CREATED_BY = `terrafm-pipeline shard v${SCHEMA_VERSION} (hyparquet-writer)`;
 export { BBOX_COLUMN, BBOX_FIELDS };
+/** The per-tile preview columns (schema v2). */
+export const QUICKLOOK_COLUMNS = { s2: 's2_quicklook', s1: 's1_quicklook' } as const;
 
 export type ColumnKind = 'string' | 'int32' | 'double' | 'bytes' | 'timestamp' | 'bbox' | 'list<double>' | 'list<int64>' | 'list<string>';
 
@@ -72,7 +75,11 @@ export function columnsOf(version: SchemaVersion): ColumnSpec[] {
     { name: 'sample_weight', kind: 'double', nullable: false, description: 'Sampling weight from the land-cover-aware sampler (1 when no sampler ran).' },
     { name: 'geometry', kind: 'bytes', nullable: false, blob: true, description: 'Tile footprint in WGS84 lon/lat as ISO WKB Polygon (GeoParquet 1.1 primary column).' },
     ...(version >= 2
-      ? [{ name: BBOX_COLUMN, kind: 'bbox' as const, nullable: false, description: 'Bounding box of the footprint, struct<xmin, ymin, xmax, ymax: double> in WGS84 lon/lat: the GeoParquet 1.1 covering column (geo metadata `covering.bbox`), with min/max statistics per row group for spatial pruning.' }]
+      ? [
+          { name: BBOX_COLUMN, kind: 'bbox' as const, nullable: false, description: 'Bounding box of the footprint, struct<xmin, ymin, xmax, ymax: double> in WGS84 lon/lat: the GeoParquet 1.1 covering column (geo metadata `covering.bbox`), with min/max statistics per row group for spatial pruning.' },
+          { name: QUICKLOOK_COLUMNS.s2, kind: 'bytes' as const, nullable: true, blob: true, description: 'PNG quicklook (8-bit RGB, shard.quicklook_px a side): Sentinel-2 true colour B04/B03/B02 of s2_l2a (else s2_l1c), each channel stretched between its 2nd and 98th percentile. Null without S2 or with shard.quicklooks false.' },
+          { name: QUICKLOOK_COLUMNS.s1, kind: 'bytes' as const, nullable: true, blob: true, description: 'PNG quicklook (8-bit RGB): Sentinel-1 false colour R = VV, G = VH, B = VV/VH in dB, each stretched between its 2nd and 98th percentile. Null without S1 or with shard.quicklooks false.' },
+        ]
       : []),
   ];
 }

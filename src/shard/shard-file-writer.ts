@@ -11,7 +11,9 @@ import { AheadCompressor, parquetCodec, writeCompressors } from './codec.js';
 import { HashingFileOutput } from './file-output.js';
 import { layoutToJson, type CorpusLayout } from './layout.js';
 import { encodeRow, tilePayloadBytes, type ShardRow } from './row-codec.js';
-import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, geoMetadata, parquetSchema } from './schema.js';
+import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, QUICKLOOK_COLUMNS, geoMetadata, parquetSchema } from './schema.js';
+import { encodePngRgb } from '../image/png.js';
+import { tileQuicklooks } from '../image/quicklook.js';
 import { addLandcover, addTensor, defaultHistogramRange, emptyModalityStats, emptyStats, statsToJson, type CorpusStats } from './stats.js';
 import { extendBBox, type BBoxArray, type BBoxStruct } from '../parquet/geo.js';
 
@@ -28,6 +30,15 @@ export interface ShardEntry {
   /** Uncompressed tensor payload, for throughput figures. */
   payloadBytes: number;
   stats: CorpusStats;
+}
+
+/**
+ * Most bytes the quicklooks can add to one row: two PNGs of px x px RGB, stored (deflate never grows data
+ * by more than a few bytes per 16 KiB block) plus chunk headers. The sink counts it before adding a tile,
+ * so shards still end at or below max_bytes.
+ */
+export function quicklookAllowance(cfg: Pick<ShardConfig, 'quicklooks' | 'quicklookPx'>): number {
+  return cfg.quicklooks ? 2 * (cfg.quicklookPx * (cfg.quicklookPx * 3 + 1) + 1024) : 0;
 }
 
 /** Target uncompressed page size: a tensor larger than this is one page of its own. */
@@ -75,6 +86,9 @@ export class ShardFileWriter {
   /** Adds a tile; resolves once its row group (if this tile completed one) is in the file. */
   async add(tile: TileRecord): Promise<void> {
     const { row, classCounts } = encodeRow(tile, this.layout);
+    const ql = this.cfg.quicklooks ? tileQuicklooks(tile.modalities, this.cfg.quicklookPx) : {};
+    row[QUICKLOOK_COLUMNS.s2] = ql.s2 ? encodePngRgb(ql.s2.width, ql.s2.height, ql.s2.rgb) : null;
+    row[QUICKLOOK_COLUMNS.s1] = ql.s1 ? encodePngRgb(ql.s1.width, ql.s1.height, ql.s1.rgb) : null;
     if (this.ahead) {
       // only values larger than a page are alone in their page; smaller ones share pages, compressed later
       for (const c of COLUMNS) {
@@ -97,8 +111,9 @@ export class ShardFileWriter {
     if (this.idMin === undefined || tile.tileId < this.idMin) this.idMin = tile.tileId;
     if (this.idMax === undefined || tile.tileId > this.idMax) this.idMax = tile.tileId;
     const payload = tilePayloadBytes(tile);
+    const previews = ((row[QUICKLOOK_COLUMNS.s2] as Uint8Array | null)?.byteLength ?? 0) + ((row[QUICKLOOK_COLUMNS.s1] as Uint8Array | null)?.byteLength ?? 0);
     this.buffered.push(row);
-    this.bufferedPayload += payload;
+    this.bufferedPayload += payload + previews;
     this.payloadBytes += payload;
     this.rows++;
     if (this.buffered.length >= this.cfg.rowGroupRows || this.bufferedPayload >= this.cfg.rowGroupBytes) await this.flushRowGroup();

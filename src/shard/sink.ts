@@ -11,7 +11,7 @@ import { layoutToJson, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, writeManifest, writeStats, type Manifest } from './manifest.js';
 import { tilePayloadBytes } from './row-codec.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { ShardFileWriter, type ShardEntry } from './shard-file-writer.js';
+import { ShardFileWriter, quicklookAllowance, type ShardEntry } from './shard-file-writer.js';
 import { emptyStats, mergeStats, statsToJson, type CorpusStats } from './stats.js';
 
 export interface ShardSink {
@@ -110,7 +110,7 @@ class DirectoryShardSink implements ShardSink {
     if (this.closed) throw new ShardError(`sink for ${this.dir} is already closed`);
     const first = this.seen.get(tile.tileId);
     if (first !== undefined) throw new ShardError(`duplicate tile id ${JSON.stringify(tile.tileId)}: already written to ${first}`);
-    const size = tilePayloadBytes(tile);
+    const size = tilePayloadBytes(tile) + quicklookAllowance(this.cfg);
     const cur = this.current;
     if (cur && cur.rows > 0 && (cur.rows >= this.cfg.maxRows || cur.sizeEstimate + size > this.cfg.maxBytes)) {
       await this.finishCurrent(tile.tileId);

@@ -11,12 +11,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
 import { assetAccessFor, assetSignerFor } from '../discover/stac/asset-access.js';
 import { readableGdalPath } from '../net/links.js';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { MODALITIES, type Modality } from '../model/types.js';
 import { StageError, UsageError } from '../errors.js';
 import type { Stage } from '../pipeline/stage.js';
 import { canonicalJson, stateDir } from '../pipeline/state.js';
@@ -45,6 +46,16 @@ interface TileProgress {
 function readableReader(config: PipelineConfig, base: BandReader): BandReader {
   const sign = assetSignerFor(config.sources);
   return { read: async (band, grid) => base.read({ ...band, gdalPath: await readableGdalPath(band.gdalPath, sign) }, grid) };
+}
+
+/** Folder of each modality's local static catalog: the corpus records hrefs relative to it. */
+function localCatalogDirs(config: PipelineConfig): Partial<Record<Modality, string>> {
+  const out: Partial<Record<Modality, string>> = {};
+  for (const m of MODALITIES) {
+    const catalog = config.sources[m]?.catalog;
+    if (config.sources[m]?.provider === 'static' && catalog && !/^[a-z][a-z0-9+.-]*:\/\//i.test(catalog)) out[m] = dirname(catalog);
+  }
+  return out;
 }
 
 /** Tile and shard settings that change the corpus bytes (GDAL threads, cache, HTTP retries do not). */
@@ -82,7 +93,7 @@ export const tileStage: Stage = {
       sampleWeights = await readSampleWeights(sampleTable);
       cells = cells.filter((c) => sampleWeights!.has(c.cell.id));
     }
-    const plan = planTiles(cells, config.tile, { sampleWeights, access: assetAccessFor(config.sources) });
+    const plan = planTiles(cells, config.tile, { sampleWeights, access: assetAccessFor(config.sources), hrefRoots: localCatalogDirs(config) });
     const corpusDir = join(runDir, CORPUS_DIR);
     const failures: TileFailure[] = [];
     let pending: TileFailure[] = [];

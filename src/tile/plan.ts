@@ -63,6 +63,8 @@ export interface ModalityPlan {
   db: boolean;
   /** Mosaic order: first valid pixel wins. */
   scenes: ScenePlan[];
+  /** Folder of the local catalog the items came from: recorded hrefs are made relative to it (see recorded-href.ts). */
+  hrefRoot?: string;
 }
 
 /** A single-band categorical layer (SCL, land cover) mosaicked in order. */
@@ -100,6 +102,8 @@ export interface PlanOptions {
   access?: PlanAccess;
   /** Directory that relative hrefs resolve against when the item has no selfHref. Default: kept relative. */
   baseDir?: string;
+  /** Per modality, the folder of the local STAC catalog its items came from (absent: remote or unknown). */
+  hrefRoots?: Partial<Record<Modality, string>>;
   /** Sampler weights by cell id (used when the input row carries none). Default 1. */
   sampleWeights?: ReadonlyMap<string, number>;
 }
@@ -308,7 +312,10 @@ export function planTiles(inputs: TileSourceInput[], cfg: TileConfig, opts: Plan
     try {
       for (const m of MODALITIES) {
         const items = input.scenes[m];
-        if (items && items.length > 0) job.modalities[m] = modalityPlan(m, items, job.grid, cfg, opts.baseDir, opts.access);
+        if (items && items.length > 0) {
+          job.modalities[m] = modalityPlan(m, items, job.grid, cfg, opts.baseDir, opts.access);
+          if (opts.hrefRoots?.[m] !== undefined) job.modalities[m]!.hrefRoot = opts.hrefRoots[m];
+        }
       }
       const l2a = input.scenes.s2_l2a ?? [];
       const withScl = l2a.filter((it) => findAsset(it, 'SCL'));

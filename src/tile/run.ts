@@ -10,6 +10,7 @@ import type { TileConfig } from '../config/sections/tile.js';
 import type { BandSource, LayerPlan, ModalityPlan, TileJob, TilePlan } from './plan.js';
 import { type TileFailure, TileStepError } from './failure.js';
 import { gdalBandReader, type BandReader } from './warp.js';
+import { recordedHref } from './recorded-href.js';
 import { configureGdal } from './gdal-env.js';
 import { classHistogram, cloudFraction, countNodata, fillNodata, harmonizeOffset, nodataFractionAllBands, toDb } from './radiometry.js';
 
@@ -99,7 +100,7 @@ async function buildModality(job: TileJob, ctx: Ctx, mp: ModalityPlan): Promise<
   if (mp.db) toDb(data as Float32Array);
   const order = [...usedScenes].sort((a, b) => a - b);
   const hrefs: string[] = [];
-  for (const i of order) for (let b = 0; b < mp.bands.length; b++) if (perBand[b].used.includes(i)) hrefs.push(mp.scenes[i].bands[b].href);
+  for (const i of order) for (let b = 0; b < mp.bands.length; b++) if (perBand[b].used.includes(i)) hrefs.push(recordedHref(mp.scenes[i].bands[b].href, mp.hrefRoot));
   const first = mp.scenes[order[0] ?? 0];
   return {
     dtype: mp.dtype,

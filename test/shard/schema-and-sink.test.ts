@@ -26,10 +26,10 @@ describe('schema descriptions', () => {
     expect(file, `schemas/shard-v${v}.json is stale; see the regenerate command above`).toEqual(JSON.parse(JSON.stringify(describeSchema(v))));
     expect(file.columns.map((c: { name: string }) => c.name)).toEqual(columnsOf(v).map((c) => c.name));
   });
-  it('v2 differs from v1 by timestamp datetimes and the bbox covering column only', () => {
+  it('v2 differs from v1 by timestamp datetimes, the bbox covering column and the quicklooks only', () => {
     const v1 = columnsOf(1);
     const v2 = columnsOf(2);
-    expect(v2.map((c) => c.name)).toEqual([...v1.map((c) => c.name), 'bbox']);
+    expect(v2.map((c) => c.name)).toEqual([...v1.map((c) => c.name), 'bbox', 's2_quicklook', 's1_quicklook']);
     expect(v2.filter((c, i) => v1[i] && c.kind !== v1[i].kind).map((c) => `${c.name}:${v1[v2.indexOf(c)].kind}->${c.kind}`)).toEqual(
       ['s2_l2a_datetime:string->timestamp', 's2_l1c_datetime:string->timestamp', 's1_datetime:string->timestamp'],
     );

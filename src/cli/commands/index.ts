@@ -11,6 +11,7 @@ import { inspectCommand } from './inspect.js';
 import { landcoverCommand } from './landcover.js';
 import { mergeCommand } from './merge.js';
 import { modelCommand } from './model.js';
+import { quicklookCommand } from './quicklook.js';
 import { runCommand } from './run.js';
 import { sampleCommand } from './sample.js';
 import { shardCommand } from './shard.js';
@@ -27,6 +28,7 @@ export const COMMANDS: CommandSpec<any>[] = [
   tileCommand,
   shardCommand,
   inspectCommand,
+  quicklookCommand,
   validateCommand,
   mergeCommand,
   trainCommand,

@@ -34,6 +34,10 @@ export interface ShardConfig {
   histogramRanges: Partial<Record<Modality, [number, number]>>;
   /** File names are `<namePrefix>-00000.parquet`. Default 'shard'. */
   namePrefix: string;
+  /** Write a small RGB PNG preview per tile (S2 true colour, S1 false colour) into the shard. Default true. */
+  quicklooks: boolean;
+  /** Side of each quicklook in pixels. Default 64 (a few KB per PNG). */
+  quicklookPx: number;
 }
 
 export const SHARD_DEFAULTS: ShardConfig = {
@@ -46,6 +50,8 @@ export const SHARD_DEFAULTS: ShardConfig = {
   histogramBins: 256,
   histogramRanges: {},
   namePrefix: 'shard',
+  quicklooks: true,
+  quicklookPx: 64,
 };
 
 const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|KiB|MiB|GiB)?\\s*$';
@@ -71,6 +77,8 @@ export const shardSchema = {
       ),
     },
     name_prefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: "Shard file name prefix (default 'shard')." },
+    quicklooks: { type: 'boolean', description: 'Store a PNG quicklook per tile (S2 true colour, S1 VV/VH false colour) in the shards (default true).' },
+    quicklook_px: { type: 'integer', minimum: 8, maximum: 512, description: 'Quicklook side in pixels (default 64).' },
   },
 } as const;
 
@@ -159,7 +167,13 @@ function collect(raw: unknown): { config: ShardConfig; issues: ConfigIssue[] } {
     histogramBins: int('histogram_bins', SHARD_DEFAULTS.histogramBins, 1, 65536),
     histogramRanges: {},
     namePrefix: SHARD_DEFAULTS.namePrefix,
+    quicklooks: SHARD_DEFAULTS.quicklooks,
+    quicklookPx: int('quicklook_px', SHARD_DEFAULTS.quicklookPx, 8, 512),
   };
+  if (r.quicklooks !== undefined) {
+    if (typeof r.quicklooks === 'boolean') cfg.quicklooks = r.quicklooks;
+    else issues.push({ path: 'shard.quicklooks', message: `got ${JSON.stringify(r.quicklooks)}, expected true or false` });
+  }
   // a row group never spans shards: unset row-group sizes shrink to the shard limits instead of failing
   if (r.row_group_rows === undefined) cfg.rowGroupRows = Math.min(cfg.rowGroupRows, cfg.maxRows);
   if (r.row_group_bytes === undefined) cfg.rowGroupBytes = Math.min(cfg.rowGroupBytes, cfg.maxBytes);

@@ -100,3 +100,19 @@ export function mosaic(images: RgbImage[], columns: number, gap = 2): RgbImage {
   });
   return { width, height, rgb };
 }
+
+/** Whether S1 values are linear power (median valid VV above 0) rather than dB (mostly negative). */
+export function s1LooksLinear(t: ModalityTensor): boolean {
+  const vv = plane(t, 'VV');
+  if (!vv) return true;
+  const valid = Array.from(vv).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return valid.length === 0 || valid[valid.length >> 1] > 0;
+}
+
+/** The quicklooks a shard stores for a tile: S2 true colour (L2A, else L1C) and S1 false colour, RGB images. */
+export function tileQuicklooks(modalities: { s2_l2a?: ModalityTensor; s2_l1c?: ModalityTensor; s1?: ModalityTensor }, size: number): { s2?: RgbImage; s1?: RgbImage } {
+  const s2src = modalities.s2_l2a ?? modalities.s2_l1c;
+  const s2 = s2src ? s2Quicklook(s2src, size) : undefined;
+  const s1 = modalities.s1 ? s1Quicklook(modalities.s1, size, s1LooksLinear(modalities.s1)) : undefined;
+  return { ...(s2 ? { s2 } : {}), ...(s1 ? { s1 } : {}) };
+}
