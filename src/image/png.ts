@@ -1,5 +1,6 @@
 // A minimal PNG encoder and decoder (8-bit RGB, filter 0) over node:zlib, for quicklooks and mosaics: a
-// few dozen lines instead of a dependency, and deterministic bytes for identical pixels.
+// few dozen lines instead of a dependency, and deterministic bytes for identical pixels. Deflate level 1:
+// previews are written per tile on the shard writer's thread, where speed counts more than a few bytes.
 import { deflateSync, inflateSync } from 'node:zlib';
 
 const CRC_TABLE = (() => {
@@ -40,7 +41,7 @@ export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Bu
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** Pixels of a PNG as written by encodePngRgb (8-bit RGB, non-interlaced, every row filter 0); throws on any other PNG. */

@@ -1,6 +1,7 @@
 // Small previews of a tile for people: Sentinel-2 true colour (B04, B03, B02) and Sentinel-1 false
-// colour (R = VV, G = VH, B = VV/VH, in dB), each channel stretched between its 2nd and 98th percentile
-// of valid pixels (robust to clouds, glint and speckle), box-averaged down to `size` pixels a side.
+// colour (R = VV, G = VH, B = VV/VH, in dB), box-averaged (on a regular sample of each box) down to
+// `size` pixels a side, then each channel
+// stretched between its 2nd and 98th percentile (robust to clouds, glint and speckle).
 import type { ModalityTensor } from '../model/types.js';
 
 export interface RgbImage {
@@ -10,78 +11,119 @@ export interface RgbImage {
   rgb: Uint8Array;
 }
 
-/** Box-averaged channel of `size` x `size` from a [h, w] plane; NaN where no valid pixel fell. */
-function shrink(plane: Float64Array, w: number, h: number, size: number): Float64Array {
-  const out = new Float64Array(size * size);
-  for (let oy = 0; oy < size; oy++) {
-    const y0 = Math.floor((oy * h) / size), y1 = Math.max(y0 + 1, Math.floor(((oy + 1) * h) / size));
-    for (let ox = 0; ox < size; ox++) {
-      const x0 = Math.floor((ox * w) / size), x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * w) / size));
-      let s = 0, n = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-        const v = plane[y * w + x];
-        if (!Number.isNaN(v)) { s += v; n++; }
-      }
-      out[oy * size + ox] = n ? s / n : NaN;
+/**
+ * Band `name` of a tensor box-averaged down to `size` x `size` (nodata and NaN left out of each box; NaN
+ * where a box has no valid pixel), straight from the tensor so no full-size copy is made.
+ */
+function shrinkBand(t: ModalityTensor, name: string, size: number): Float64Array | undefined {
+  const b = t.bands.indexOf(name);
+  if (b < 0) return undefined;
+  const [, h, w] = t.shape;
+  const data = t.data;
+  const base = b * h * w;
+  const nodata = t.nodata;
+  const sum = new Float64Array(size * size);
+  const cnt = new Uint32Array(size * size);
+  // every `step`-th pixel of each row and column: a 2 x 2 to 3 x 3 sample of each box is enough for a
+  // preview, and keeps the cost at a few size x size reads per band whatever the tile size
+  const step = Math.max(1, Math.floor(Math.min(h, w) / size / 2));
+  const col = new Int32Array(w);
+  for (let x = 0; x < w; x++) col[x] = Math.min(size - 1, Math.floor((x * size) / w));
+  for (let y = 0; y < h; y += step) {
+    const row = Math.min(size - 1, Math.floor((y * size) / h)) * size;
+    const off = base + y * w;
+    for (let x = 0; x < w; x += step) {
+      const v = data[off + x];
+      if (v !== v || v === nodata) continue; // NaN or nodata
+      sum[row + col[x]] += v;
+      cnt[row + col[x]]++;
     }
   }
-  return out;
+  // tiles smaller than the preview: boxes without a source pixel copy their nearest one
+  for (let oy = 0; oy < size; oy++) for (let ox = 0; ox < size; ox++) {
+    const k = oy * size + ox;
+    if (cnt[k] === 0 && (h < size || w < size)) {
+      const v = data[base + Math.floor((oy * h) / size) * w + Math.floor((ox * w) / size)];
+      if (v === v && v !== nodata) { sum[k] = v; cnt[k] = 1; }
+    }
+    sum[k] = cnt[k] ? sum[k] / cnt[k] : NaN;
+  }
+  return sum;
 }
 
-/** 2nd and 98th percentile of the non-NaN values. */
+/** The k-th smallest of a[lo..hi] (Hoare quickselect, in place): percentiles without a full sort. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+/** The non-NaN values of every `stride`-th element of v, in a new array. */
+function validValues(v: Float64Array, stride = 1): Float64Array {
+  const out = new Float64Array(Math.ceil(v.length / stride));
+  let n = 0;
+  for (let i = 0; i < v.length; i += stride) if (v[i] === v[i]) out[n++] = v[i];
+  return out.subarray(0, n);
+}
+
+/** 2nd and 98th percentile of the non-NaN values (estimated from a quarter of them: plenty for a stretch). */
 function robustRange(v: Float64Array): [number, number] {
-  const valid = Array.from(v).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const valid = validValues(v, v.length >= 1024 ? 4 : 1);
   if (!valid.length) return [0, 1];
-  const lo = valid[Math.floor(0.02 * (valid.length - 1))];
-  const hi = valid[Math.ceil(0.98 * (valid.length - 1))];
+  const lo = select(valid, Math.floor(0.02 * (valid.length - 1)));
+  const hi = select(valid, Math.ceil(0.98 * (valid.length - 1)));
   return hi > lo ? [lo, hi] : [lo, lo + 1];
 }
 
 function compose(channels: Float64Array[], size: number): RgbImage {
   const rgb = new Uint8Array(size * size * 3);
-  channels.forEach((c, k) => {
+  for (let k = 0; k < channels.length; k++) {
+    const c = channels[k];
     const [lo, hi] = robustRange(c);
-    for (let i = 0; i < c.length; i++) rgb[i * 3 + k] = Number.isNaN(c[i]) ? 0 : Math.round(255 * Math.min(1, Math.max(0, (c[i] - lo) / (hi - lo))));
-  });
-  return { width: size, height: size, rgb };
-}
-
-/** Band `name` of a tensor as float64 with nodata (and NaN) as NaN. */
-function plane(t: ModalityTensor, name: string, map: (x: number) => number = (x) => x): Float64Array | undefined {
-  const b = t.bands.indexOf(name);
-  if (b < 0) return undefined;
-  const [, h, w] = t.shape;
-  const out = new Float64Array(h * w);
-  const nodataNaN = Number.isNaN(t.nodata);
-  for (let i = 0; i < h * w; i++) {
-    const v = t.data[b * h * w + i];
-    out[i] = Number.isNaN(v) || (!nodataNaN && v === t.nodata) ? NaN : map(v);
+    const scale = 255 / (hi - lo);
+    for (let i = 0; i < c.length; i++) {
+      const v = (c[i] - lo) * scale; // NaN stays NaN and becomes 0 below
+      rgb[i * 3 + k] = v > 255 ? 255 : v > 0 ? (v + 0.5) | 0 : 0;
+    }
   }
-  return out;
+  return { width: size, height: size, rgb };
 }
 
 /** True-colour preview of a Sentinel-2 tensor (needs B04, B03, B02), or undefined without those bands. */
 export function s2Quicklook(t: ModalityTensor, size: number): RgbImage | undefined {
-  const [, h, w] = t.shape;
-  const planes = ['B04', 'B03', 'B02'].map((b) => plane(t, b));
+  const planes = ['B04', 'B03', 'B02'].map((b) => shrinkBand(t, b, size));
   if (planes.some((p) => !p)) return undefined;
-  return compose(planes.map((p) => shrink(p!, w, h, size)), size);
+  return compose(planes as Float64Array[], size);
 }
 
 const dB = (x: number) => (x > 0 ? 10 * Math.log10(x) : NaN);
 
 /**
  * False-colour preview of a Sentinel-1 tensor (needs VV and VH). `linear`: the values are backscatter
- * power (converted to dB here); otherwise they are dB already (tile.s1_db).
+ * power, averaged in power (multilooking) and then converted to dB; otherwise they are dB already.
  */
 export function s1Quicklook(t: ModalityTensor, size: number, linear: boolean): RgbImage | undefined {
-  const [, h, w] = t.shape;
-  const vv = plane(t, 'VV', linear ? dB : undefined);
-  const vh = plane(t, 'VH', linear ? dB : undefined);
+  const vv = shrinkBand(t, 'VV', size);
+  const vh = shrinkBand(t, 'VH', size);
   if (!vv || !vh) return undefined;
+  if (linear) for (const p of [vv, vh]) for (let i = 0; i < p.length; i++) p[i] = dB(p[i]);
   const ratio = new Float64Array(vv.length);
   for (let i = 0; i < vv.length; i++) ratio[i] = vv[i] - vh[i];
-  return compose([vv, vh, ratio].map((p) => shrink(p, w, h, size)), size);
+  return compose([vv, vh, ratio], size);
 }
 
 /** Images side by side in a grid of `columns`, `gap` pixels of white between them. */
@@ -101,12 +143,12 @@ export function mosaic(images: RgbImage[], columns: number, gap = 2): RgbImage {
   return { width, height, rgb };
 }
 
-/** Whether S1 values are linear power (median valid VV above 0) rather than dB (mostly negative). */
-export function s1LooksLinear(t: ModalityTensor): boolean {
-  const vv = plane(t, 'VV');
+/** Whether S1 values are linear power (median of the box-averaged VV above 0) rather than dB (mostly negative). */
+export function s1LooksLinear(t: ModalityTensor, size = 16): boolean {
+  const vv = shrinkBand(t, 'VV', size);
   if (!vv) return true;
-  const valid = Array.from(vv).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  return valid.length === 0 || valid[valid.length >> 1] > 0;
+  const valid = validValues(vv);
+  return valid.length === 0 || select(valid, valid.length >> 1) > 0;
 }
 
 /** The quicklooks a shard stores for a tile: S2 true colour (L2A, else L1C) and S1 false colour, RGB images. */
