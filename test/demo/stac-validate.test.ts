@@ -6,29 +6,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoWorld, REPO_ROOT, type DemoWorldInfo } from '../../src/demo/ensure.js';
-import { STAC_SCHEMAS_DIR } from '../support/fixtures.js';
+import { ensureDemoWorld, type DemoWorldInfo } from '../../src/demo/ensure.js';
+import { STAC_SCHEMA_MAP, STAC_VALIDATOR_CLI, validateStac } from '../support/stac-validator.js';
 
 const run = promisify(execFile);
-const SCHEMAS = STAC_SCHEMAS_DIR;
-const CLI = join(REPO_ROOT, 'node_modules/stac-node-validator/bin/cli.js');
-const SCHEMA_MAP = [
-  `https://schemas.stacspec.org/=${SCHEMAS}/schemas.stacspec.org/`,
-  `https://stac-extensions.github.io/=${SCHEMAS}/stac-extensions.github.io/`,
-  `https://geojson.org/=${SCHEMAS}/geojson.org/`,
-  `https://proj.org/=${SCHEMAS}/proj.org/`,
-];
-
-/** Run the validator CLI on files; `--` ends the --schemaMap list (see the schemas README). */
-async function validate(files: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, '--schemaMap', ...SCHEMA_MAP, '--', ...files], { maxBuffer: 32 << 20 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
+const CLI = STAC_VALIDATOR_CLI;
+const SCHEMA_MAP = STAC_SCHEMA_MAP;
+const validate = (files: string[]) => validateStac(files);
 
 async function jsonFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,10 +1,8 @@
 // STAC output of a corpus: collection.json and items.parquet (stac-geoparquet). The items read back from
 // the table equal the items built from the tiles, and they and the Collection pass stac-node-validator
 // offline (schemas from data/fixtures/stac-schemas, as test/demo/stac-validate.test.ts runs it).
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,26 +10,10 @@ import { writeCorpusStac } from '../../src/publish/stac-collection.js';
 import { itemFromRow, tileItem, type StacItem } from '../../src/publish/stac-items.js';
 import { openShard, readTileMetadata } from '../../src/shard/reader.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
-import { STAC_SCHEMAS_DIR, REPO_ROOT } from '../support/fixtures.js';
+import { validateStac } from '../support/stac-validator.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
-const run = promisify(execFile);
-const CLI = join(REPO_ROOT, 'node_modules/stac-node-validator/bin/cli.js');
-const SCHEMA_MAP = [
-  `https://schemas.stacspec.org/=${STAC_SCHEMAS_DIR}/schemas.stacspec.org/`,
-  `https://stac-extensions.github.io/=${STAC_SCHEMAS_DIR}/stac-extensions.github.io/`,
-  `https://geojson.org/=${STAC_SCHEMAS_DIR}/geojson.org/`,
-  `https://proj.org/=${STAC_SCHEMAS_DIR}/proj.org/`,
-];
-async function validate(files: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, '--verbose', '--schemaMap', ...SCHEMA_MAP, '--', ...files], { maxBuffer: 32 << 20 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
+const validate = (files: string[]) => validateStac(files, { verbose: true });
 
 const N = 7;
 let dir: string;
