@@ -1,7 +1,7 @@
 // The corpus map of the dataset card: one panel per place (cells more than a few degrees apart go to
 // separate panels, each zoomed to its own cells), with the cells the sampler drew filled and the
 // candidate cells it left out outlined, so neither hides the other, on a lon/lat graticule.
-import { escapeXml } from '../sample/report/svg.js';
+import { escapeXml } from '../svg-to-png.js';
 
 export interface MapCell {
   /** Footprint ring in lon/lat. */
