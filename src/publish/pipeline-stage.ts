@@ -31,7 +31,16 @@ const QUICKLOOK_PX = 96;
 function commandLine(runDir: string): string | undefined {
   const entry = process.argv[1] ?? '';
   if (!/terrafm(\.mjs)?$|cli[/\\]main\.ts$/.test(entry)) return undefined;
-  return `npx terrafm ${process.argv.slice(2).map((a) => (a === runDir || a.startsWith(`${runDir}/`) ? a.replace(runDir, '<run>') : a)).join(' ')}`;
+  // flags that change how a run goes, not what it writes, are left out so reruns give the same card
+  const args: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (['--fresh', '--verbose', '--quiet'].includes(argv[i])) continue;
+    if (argv[i] === '--log-format') { i++; continue; }
+    if (argv[i].startsWith('--log-format=')) continue;
+    args.push(argv[i] === runDir || argv[i].startsWith(`${runDir}/`) ? argv[i].replace(runDir, '<run>') : argv[i]);
+  }
+  return `npx terrafm ${args.join(' ')}`;
 }
 
 /** Quicklooks of the first tiles: per tile an S2 true-colour and an S1 false-colour image, side by side. */
