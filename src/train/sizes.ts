@@ -1,7 +1,7 @@
 // Model sizes and the full list of parameter shapes, as data. Parameter counts are computed from
 // these shapes without allocating anything, so `base` (~112.95M) and `large` (~345.0M) can be
-// checked on any machine. Shapes follow the released TerraFM model file (see
-// ../shared/docs/terrafm-reference.md); `tiny` and `small` are ours, sized for a 2-core CPU.
+// checked on any machine. Shapes follow the released TerraFM model file (its state-dict keys and
+// shapes are listed in docs/train.md); `tiny` and `small` are ours, sized for a 2-core CPU.
 import { MODALITIES, type Modality } from '../model/types.js';
 
 export const MODEL_SIZES = ['tiny', 'small', 'base', 'large'] as const;

@@ -1,4 +1,4 @@
-// Shared fixtures for the tile tests: real rasters from ../shared, cells and scenes built by hand,
+// Shared fixtures for the tile tests: real rasters from data/fixtures, cells and scenes built by hand,
 // and an independent run of the gdalwarp command line to compare against.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
