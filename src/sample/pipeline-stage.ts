@@ -7,6 +7,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'n
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { SamplingConfig } from '../config/sections/sampling.js';
+import type { SourcesConfig } from '../config/sections/sources.js';
+import { assetAccessFor } from '../discover/stac/asset-access.js';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -49,8 +51,10 @@ export const sampleStage: Stage = {
       return { status: 'skipped', summary: { reason: 'no cells kept by discovery', cells: 0 } };
     }
     const { cells, hrefs } = cellsFromRecords(cellScenes, SCENES_TABLE);
+    const sources = (ctx.config as { sources?: SourcesConfig }).sources;
     const lc = await landcoverStep(cells, cfg.landcover, path.join(ctx.runDir, 'landcover'), {
       perCellHrefs: hrefs,
+      access: sources ? assetAccessFor(sources).landcover : undefined,
       onProgress: (done, total) => {
         if (done % 1000 === 0 || done === total) ctx.log.debug(`landcover: ${done}/${total} cells`);
       },

@@ -10,6 +10,7 @@ import { filtersFromConfig, policySpec, targetByBin } from './config-specs.js';
 import { gdalLandcoverReader } from './landcover/gdal-reader.js';
 import { runLandcoverPass, type LandcoverPassResult } from './landcover/pass.js';
 import { cellLonLatBBox, type LandcoverCell } from './landcover/plan.js';
+import type { AssetAccess } from '../net/access-policy.js';
 import { perCellHrefSource, rasterFileSource, tileHrefSource, type LandcoverSource } from './landcover/sources.js';
 import { stacWorldCoverHrefs, unionBBox } from './landcover/stac-tiles.js';
 import { classFrequencies, writeClassFrequencies, writeLandcoverTable, type ClassFrequencies } from './landcover/table.js';
@@ -30,22 +31,25 @@ function signerFor(hrefs: string[], stac?: StacSource): ((h: string) => Promise<
 
 /**
  * Where the map comes from, in this order: the configured raster or hrefs; else per-cell hrefs that
- * discovery chose; else a STAC search of esa-worldcover under the cells.
+ * discovery chose; else a STAC search of esa-worldcover under the cells. Hrefs that items named (per
+ * cell, or from the search) pass `access`, the land-cover source's asset access policy, when the
+ * pipeline's sources are known. Configured rasters and hrefs are the user's own and are read as given.
  */
 export async function resolveLandcoverSource(
   cfg: SamplingConfig['landcover'],
   cells: readonly LandcoverCell[],
   perCell: Map<string, string[]>,
   stac?: StacSource,
+  access?: AssetAccess,
 ): Promise<LandcoverSource> {
   const src = cfg.source;
   if (src.kind === 'raster') return rasterFileSource(src.path);
   if (src.kind === 'hrefs') return tileHrefSource(src.hrefs, signerFor(src.hrefs, stac));
-  if (perCell.size > 0) return perCellHrefSource(perCell, signerFor([...perCell.values()].flat(), stac));
+  if (perCell.size > 0) return perCellHrefSource(perCell, signerFor([...perCell.values()].flat(), stac), access);
   const s = stac ?? openStacSource({ provider: 'planetary-computer' });
   const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(cellLonLatBBox)) });
   if (hrefs.length === 0) throw new StageError('landcover', `the ${s.provider} STAC search found no esa-worldcover tiles under the cells`);
-  return tileHrefSource(hrefs, (h) => s.signHref(h));
+  return tileHrefSource(hrefs, (h) => s.signHref(h), access);
 }
 
 export interface LandcoverStepResult {
@@ -61,10 +65,10 @@ export async function landcoverStep(
   cells: readonly LandcoverCell[],
   cfg: SamplingConfig['landcover'],
   outDir: string,
-  opts: { perCellHrefs?: Map<string, string[]>; stac?: StacSource; onProgress?: (done: number, total: number) => void } = {},
+  opts: { perCellHrefs?: Map<string, string[]>; stac?: StacSource; access?: AssetAccess; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<LandcoverStepResult> {
   if (cells.length === 0) throw new StageError('landcover', 'no cells to read; expected at least one grid cell');
-  const source = await resolveLandcoverSource(cfg, cells, opts.perCellHrefs ?? new Map(), opts.stac);
+  const source = await resolveLandcoverSource(cfg, cells, opts.perCellHrefs ?? new Map(), opts.stac, opts.access);
   const reader = gdalLandcoverReader({ resampling: cfg.resampling });
   try {
     const result = await runLandcoverPass(cells, source, reader, { resolutionM: cfg.resolutionM, concurrency: cfg.concurrency, onProgress: opts.onProgress });

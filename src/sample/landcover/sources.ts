@@ -5,6 +5,7 @@
 //   - per-cell hrefs chosen by discovery (CellScenes.scenes.landcover).
 // URLs are read through GDAL's /vsicurl/ (only the COG header and the overview blocks are fetched).
 import { StageError } from '../../errors.js';
+import { checkAssetAccess, type AssetAccess } from '../../net/access-policy.js';
 import { gdalPathFor, readableHref, type HrefSigner } from '../../net/links.js';
 import { cellLonLatBBox, tileNameInHref, worldCoverTilesFor, type LandcoverCell } from './plan.js';
 
@@ -14,8 +15,18 @@ export interface LandcoverSource {
   describe(): string;
 }
 
-/** A path GDAL can open, with the href's credentials (from memory or `sign`) attached just now. */
-async function readablePath(href: string, sign?: HrefSigner): Promise<string> {
+/**
+ * A path GDAL can open, with the href's credentials (from memory or `sign`) attached just now. Hrefs
+ * that items named (`access` given) pass the asset access policy first, as in the tile plan: a refusal
+ * stops the pass before GDAL opens anything.
+ */
+async function readablePath(href: string, sign?: HrefSigner, access?: AssetAccess): Promise<string> {
+  if (access) {
+    const path = gdalPathFor(href);
+    const target = path.startsWith('/vsicurl/') && !href.startsWith('/vsi') ? path.slice('/vsicurl/'.length) : path;
+    const refusal = checkAssetAccess(href, /^(s3|gs):\/\//i.test(href) ? href : target, access);
+    if (refusal) throw new StageError('landcover', `land-cover asset ${href} refused by the asset access policy (${refusal.rule}): ${refusal.message}`);
+  }
   return gdalPathFor(await readableHref(href, sign));
 }
 
@@ -27,7 +38,7 @@ export function rasterFileSource(path: string): LandcoverSource {
  * Tile hrefs matched by tile name. `sign` (e.g. a Planetary Computer SAS signer) runs on each href just
  * before it is used, since tokens expire during long runs.
  */
-export function tileHrefSource(hrefs: string[], sign?: HrefSigner): LandcoverSource {
+export function tileHrefSource(hrefs: string[], sign?: HrefSigner, access?: AssetAccess): LandcoverSource {
   const byTile = new Map<string, string>();
   for (const h of hrefs) {
     const t = tileNameInHref(h);
@@ -39,7 +50,7 @@ export function tileHrefSource(hrefs: string[], sign?: HrefSigner): LandcoverSou
       const out: string[] = [];
       for (const t of worldCoverTilesFor(cellLonLatBBox(cell))) {
         const h = byTile.get(t);
-        if (h) out.push(await readablePath(h, sign));
+        if (h) out.push(await readablePath(h, sign, access));
       }
       return out;
     },
@@ -47,12 +58,12 @@ export function tileHrefSource(hrefs: string[], sign?: HrefSigner): LandcoverSou
   };
 }
 
-/** Hrefs chosen per cell by discovery (cell id -> hrefs). */
-export function perCellHrefSource(hrefs: Map<string, string[]>, sign?: HrefSigner): LandcoverSource {
+/** Hrefs chosen per cell by discovery (cell id -> hrefs); `access`: the land-cover source's policy. */
+export function perCellHrefSource(hrefs: Map<string, string[]>, sign?: HrefSigner, access?: AssetAccess): LandcoverSource {
   return {
     async pathsFor(cell) {
       const list = hrefs.get(cell.id) ?? [];
-      return Promise.all(list.map((h) => readablePath(h, sign)));
+      return Promise.all(list.map((h) => readablePath(h, sign, access)));
     },
     describe: () => `per-cell hrefs for ${hrefs.size} cells`,
   };
