@@ -10,10 +10,10 @@ import type { LandcoverCell } from '../../src/sample/landcover/plan.js';
 import { cellsInBBox } from '../../src/sample/landcover/cells-input.js';
 
 const cell: LandcoverCell = cellsInBBox([6.1, 0.1, 6.11, 0.11], { cellSizeKm: 10, tileSizePx: 1000, resolutionM: 10 })[0]!;
-const root = mkdtempSync(path.join(tmpdir(), 'terrafm-lc-access-'));
-const inside = path.join(root, 'esa-worldcover', 'ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
-writeFileSync(path.join(root, 'placeholder'), '');
-const staticAccess: AssetAccess = { origin: 'static', catalogRoot: root, hosts: [], roots: [] };
+const catalogDir = mkdtempSync(path.join(tmpdir(), 'terrafm-lc-access-'));
+const inside = path.join(catalogDir, 'esa-worldcover', 'ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
+writeFileSync(path.join(catalogDir, 'placeholder'), '');
+const staticAccess: AssetAccess = { origin: 'static', catalogRoot: catalogDir, hosts: [], roots: [] };
 const API_ASSET_ACCESS: AssetAccess = { origin: 'api', hosts: [], roots: [] };
 
 const pathsFor = (hrefs: string[], access?: AssetAccess) => perCellHrefSource(new Map([[cell.id, hrefs]]), undefined, access).pathsFor(cell);
@@ -26,7 +26,7 @@ describe('land-cover hrefs named by items pass the asset access policy', () => {
 
   it('refuses local files outside the catalog, local files from an API, /vsi prefixes and file:// URLs, naming the rule', async () => {
     await expect(pathsFor(['/etc/passwd'], staticAccess)).rejects.toThrow(/^land-cover asset \/etc\/passwd refused by the asset access policy \(outside-catalog-root\)/);
-    await expect(pathsFor([path.join(root, '../../etc/passwd')], staticAccess)).rejects.toThrow(/\(outside-catalog-root\)/);
+    await expect(pathsFor([path.join(catalogDir, '../../etc/passwd')], staticAccess)).rejects.toThrow(/\(outside-catalog-root\)/);
     await expect(pathsFor([inside], API_ASSET_ACCESS)).rejects.toThrow(/\(local-path-from-api\): items from a remote STAC API may only name http\(s\):\/\/, s3:\/\/ or gs:\/\/ assets/);
     await expect(pathsFor(['/vsicurl/http://other-host.test/x_N00E006_Map.tif'], staticAccess)).rejects.toThrow(/\(vsi-prefix\)/);
     await expect(pathsFor(['file:///etc/passwd'], staticAccess)).rejects.toThrow(/\(file-url\)/);
