@@ -2,7 +2,7 @@
 // of (PNG encoder, quicklook stretch, map clustering), each checked on what it computes.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../../src/config/load.js';
 import { ScenesTableWriter } from '../../src/discover/scenes-table.js';
@@ -16,31 +16,29 @@ import { validateCorpus } from '../../src/shard/validate.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
-/** Independent PNG reader for 8-bit RGB, filter 0 (what encodePngRgb writes). */
+/** Pixels of a PNG as GDAL's PNG driver reads them (an independent decoder): 8-bit, three bands, interleaved. */
 function readPng(buf: Buffer): { width: number; height: number; rgb: Uint8Array } {
   expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  let o = 8, width = 0, height = 0;
-  const idat: Buffer[] = [];
-  while (o < buf.length) {
-    const len = buf.readUInt32BE(o);
-    const type = buf.toString('ascii', o + 4, o + 8);
-    const data = buf.subarray(o + 8, o + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      expect([data[8], data[9]]).toEqual([8, 2]);
+  const name = `/vsimem/card-test-${++pngReads}.png`;
+  gdal.vsimem.set(Buffer.from(buf), name);
+  const ds = gdal.open(name);
+  try {
+    expect([ds.driver.description, ds.bands.count()]).toEqual(['PNG', 3]);
+    const { x: width, y: height } = ds.rasterSize;
+    const rgb = new Uint8Array(width * height * 3);
+    for (let b = 0; b < 3; b++) {
+      const band = ds.bands.get(b + 1);
+      expect(band.dataType).toBe(gdal.GDT_Byte);
+      const px = band.pixels.read(0, 0, width, height) as Uint8Array;
+      for (let i = 0; i < px.length; i++) rgb[i * 3 + b] = px[i];
     }
-    if (type === 'IDAT') idat.push(data);
-    o += 12 + len;
+    return { width, height, rgb };
+  } finally {
+    ds.close();
+    gdal.vsimem.release(name);
   }
-  const raw = inflateSync(Buffer.concat(idat));
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    expect(raw[y * (width * 3 + 1)]).toBe(0);
-    rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
-  }
-  return { width, height, rgb };
 }
+let pngReads = 0;
 
 describe('pictures', () => {
   it('encodes RGB PNGs that decode to the same pixels', () => {
