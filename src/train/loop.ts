@@ -18,6 +18,7 @@ import { encoderParamSpecs } from './sizes.js';
 import { BatchLoader, type Batch, type StreamState } from './loader.js';
 import { trainingSplit, type SplitRecord } from './split.js';
 import type { TileSource } from './tiles.js';
+import { resolveWorkerCount } from './parallel/pool.js';
 import { TrainerState, type StepMetrics } from './trainer.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.tfmc';
@@ -30,6 +31,8 @@ export interface CheckpointMeta {
   config: TrainConfig;
   loader: StreamState;
   history: CurvePoint[];
+  /** Gradient threads of the run that wrote it (absent before workers existed: 1). */
+  workers?: number;
 }
 
 export interface TrainOptions {
@@ -62,6 +65,8 @@ export interface TrainResult {
   imagesPerSec: number;
   encoderDir: string | null;
   stopped: 'done' | 'stopAfter' | 'interrupted';
+  /** Threads that computed gradients (train.workers resolved). */
+  workers: number;
   /** The held-out split and whether training left it out. */
   split: SplitRecord;
 }
@@ -111,6 +116,7 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
   const state = new TrainerState(cfg, stats);
   let streamState: StreamState | undefined;
   let history: CurvePoint[] = [];
+  let resumedWorkers: number | undefined;
   if (fs.existsSync(ckptFile)) {
     if (!opts.resume) {
       state.dispose();
@@ -126,6 +132,7 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
     state.load(c.meta.step, c.meta.adamT, c.tensors, ckptFile);
     streamState = c.meta.loader;
     history = c.meta.history;
+    resumedWorkers = c.meta.workers ?? 1;
     truncateMetrics(metricsFile, c.meta.step);
     log(`resumed from ${ckptFile} at step ${c.meta.step}`);
     if (opts.init) log(`--init ${opts.init} ignored: resuming from the checkpoint`);
@@ -140,6 +147,21 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
       }
     }
   }
+  const workers = resolveWorkerCount(cfg.workers, choice.backend);
+  if (workers > 1) {
+    try {
+      await state.startWorkers(workers, choice.backend);
+    } catch (e) {
+      if (cfg.workers !== 'auto') {
+        state.dispose();
+        throw e;
+      }
+      log(`workers: ${(e as Error).message}; training on the main thread only`);
+    }
+  }
+  if (resumedWorkers !== undefined && resumedWorkers !== state.workerCount)
+    log(`the checkpoint's run computed gradients with ${resumedWorkers} worker(s), this one with ${state.workerCount}: the steps continue, but float sums run in another order, so weights will not be bit-identical to an uninterrupted run`);
+  log(`gradients on ${state.workerCount} thread(s)`);
   const startStep = state.step;
   const loader = new BatchLoader(source, cfg, state.shape.patchSize, stats, state.step, streamState);
   let interrupted = opts.signal?.aborted ?? false;
@@ -158,7 +180,7 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
   let lastBatch: Batch | null = null;
   const save = () => {
     if (!lastBatch) return;
-    const meta: CheckpointMeta = { format: 'terrafm-checkpoint/1', step: state.step, adamT: state.adam.t, config: cfg, loader: lastBatch.stateAfter, history };
+    const meta: CheckpointMeta = { format: 'terrafm-checkpoint/1', step: state.step, adamT: state.adam.t, config: cfg, loader: lastBatch.stateAfter, history, workers: state.workerCount };
     writeCheckpoint(ckptFile, { meta, tensors: state.tensors() });
   };
   const writeCurve = () => {
@@ -185,7 +207,7 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
       // computes); JS decoding and cropping of that batch still happen between steps.
       await new Promise((r) => setImmediate(r));
       const t0 = performance.now();
-      const m = state.runStep(batch);
+      const m = await state.runStep(batch);
       const seconds = (performance.now() - t0) / 1000;
       busySeconds += seconds;
       lastBatch = batch;
@@ -218,6 +240,7 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
       imagesPerSec: busySeconds > 0 ? ((state.step - startStep) * cfg.batchSize) / busySeconds : 0,
       encoderDir,
       stopped,
+      workers: state.workerCount,
       split,
     };
     // normalisation: the band statistics the inputs were normalised with, for exports (terrafm export).
@@ -230,6 +253,6 @@ export async function trainWith(corpus: TileSource, cfg: TrainConfig, opts: Trai
     opts.signal?.removeEventListener('abort', onAbort);
     if (opts.handleSigint) process.off('SIGINT', onSigint);
     await loader.close();
-    state.dispose();
+    await state.close();
   }
 }

@@ -1,11 +1,10 @@
 // One training step and the state it changes (student, teacher, AdamW moments, centres), kept
 // apart from the loop's I/O (loop.ts). A step:
 //   1. schedules for this step (lr, weight decay, teacher momentum, teacher temperature);
-//   2. teacher forward on the global views -> logits -> targets centred by the *current* centres;
-//   3. student forward + DINO loss + gradients, one group of views at a time (views that share a
-//      crop size go through the blocks as one batch): the loss is a sum over student views, so the
-//      gradients of the groups add up to the whole loss's, and only one group's activations are
-//      held at once (the global group is ~2/3 of a step's activations);
+//   2-3. per slice of the batch (slice-gradients.ts; one slice per worker thread, this thread
+//      computing the first): teacher forward on the global views -> targets centred by the
+//      *current* centres; student forward + DINO loss + gradients; the slices' gradients are summed
+//      in worker order;
 //   4. NaN/Inf guard on loss and gradient norm; clip by global norm; AdamW;
 //   5. teacher EMA; centre EMAs (C and the class-aware C_h).
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,19 +13,21 @@ import { TrainError } from '../errors.js';
 import type { Modality } from '../model/types.js';
 import { AdamW, clipFactor } from './adamw.js';
 import type { Batch } from './loader.js';
-import { encodeViews, projectionHead, viewGroups, type ParamMap, type ViewTokens } from './model.js';
+import type { ConcreteBackend } from './backend.js';
+import type { ParamMap } from './model.js';
 import {
   classFrequencies,
   classWeights,
   combinedCentre,
-  dinoLossPart,
-  koleoLoss,
   lossWeights,
   teacherTargets,
   tileClassWeights,
   updateCentres,
   type CentreState,
 } from './objective.js';
+import { paramLayout, planSlices } from './parallel/layout.js';
+import { GradientWorkers, type WorkerSliceResult } from './parallel/pool.js';
+import { sliceGradients, sliceRows, type SliceInput, type SliceView } from './slice-gradients.js';
 import { createVariables, disposeVars, initParamValues, readValues, type ParamValues, type ParamVars } from './params.js';
 import { backboneLrScale, cosine, teacherTemperature, warmupCosine } from './schedules.js';
 import { encoderParamSpecs, ENCODER_SHAPES, headParamSpecs, type EncoderShape, type ParamSpec } from './sizes.js';
@@ -60,6 +61,37 @@ function readAndDispose(t: tf.Tensor): Float32Array {
   return v;
 }
 
+/**
+ * Rows [start, start + rows) of the batch as a slice input. `copy` gives the slice its own buffers
+ * (a worker's input is transferred, and a view would carry the whole batch's buffer with it).
+ */
+function sliceOf(batch: Batch, weights: number[], start: number, rows: number, copy: boolean): SliceInput {
+  const B = batch.size;
+  const views: SliceView[] = batch.views.map((v) => {
+    const patches: SliceView['patches'] = {};
+    for (const m of Object.keys(v.patches) as Modality[]) {
+      const a = v.patches[m]!;
+      const part = sliceRows(a, start, rows, a.length / B);
+      patches[m] = copy ? part.slice() : part;
+    }
+    return { grid: v.grid, patches };
+  });
+  return { rows, views, weights: weights.slice(start, start + rows) };
+}
+
+/** Teacher logits of the slices (each view-major over its rows) as one view-major [nG][B][K] array. */
+function viewMajor(parts: Float32Array[], rows: number[], nG: number, K: number): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const B = rows.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(nG * B * K);
+  let row0 = 0;
+  parts.forEach((p, i) => {
+    for (let v = 0; v < nG; v++) out.set(p.subarray(v * rows[i] * K, (v + 1) * rows[i] * K), (v * B + row0) * K);
+    row0 += rows[i];
+  });
+  return out;
+}
+
 export class TrainerState {
   readonly shape: EncoderShape;
   readonly specs: ParamSpec[];
@@ -71,6 +103,7 @@ export class TrainerState {
   step = 0;
   /** Class weights r_c from the corpus statistics. */
   readonly classR: number[];
+  private workers: GradientWorkers | null = null;
 
   constructor(
     readonly cfg: TrainConfig,
@@ -87,7 +120,21 @@ export class TrainerState {
     this.classR = classWeights(classFrequencies(stats.classPixelCounts), cfg.centering.classPower);
   }
 
-  runStep(batch: Batch): StepMetrics {
+  /**
+   * Splits each step's batch across `workers` (this thread computes the first slice): see
+   * slice-gradients.ts for why the slices add up to the whole batch's gradient.
+   */
+  async startWorkers(count: number, backend: ConcreteBackend): Promise<void> {
+    if (count <= 1 || this.workers) return;
+    this.workers = await GradientWorkers.start(count - 1, backend, this.cfg, this.shape, paramLayout(this.specs));
+  }
+
+  /** Threads computing gradients (this one included). */
+  get workerCount(): number {
+    return 1 + (this.workers?.size ?? 0);
+  }
+
+  async runStep(batch: Batch): Promise<StepMetrics> {
     const cfg = this.cfg;
     const s = this.step;
     if (batch.step !== s) throw new Error(`batch for step ${batch.step} given at step ${s}`);
@@ -97,56 +144,47 @@ export class TrainerState {
     const tauT = teacherTemperature(s, cfg.teacherTemp.warmupStart, cfg.teacherTemp.final, cfg.teacherTemp.warmupSteps);
     const B = batch.size;
     const nG = cfg.crops.globalCount;
-    const views: ViewTokens[] = batch.views.map((v) => {
-      const patches: ViewTokens['patches'] = {};
-      for (const m of Object.keys(v.patches) as Modality[]) {
-        const a = v.patches[m]!;
-        patches[m] = tf.tensor3d(a, [B, v.grid * v.grid, a.length / (B * v.grid * v.grid)]);
+    const centre = combinedCentre(this.centres, cfg.centering);
+    const weights = lossWeights(batch.sampleWeights, cfg.useSampleWeight);
+    const slices = planSlices(B, this.workerCount).map((r) => sliceOf(batch, weights, r.start, r.rows, r.start > 0));
+    let others: Promise<WorkerSliceResult[]> | null = null;
+    if (slices.length > 1) {
+      this.workers!.publish(this.student, this.teacher);
+      others = this.workers!.run(slices.slice(1), centre, tauT);
+      others.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
+    }
+    const mine = sliceGradients(this.student, this.teacher as unknown as ParamMap, this.shape, cfg, slices[0], centre, tauT);
+    const grads = mine.grads;
+    let loss = mine.loss;
+    const logitParts = [mine.teacherLogits];
+    try {
+      // Summed in worker order, so a run is reproducible for a given worker count.
+      for (const r of others ? await others : []) {
+        loss += r.loss;
+        logitParts.push(r.teacherLogits);
+        for (const [k, g] of r.grads) {
+          const prev = grads.get(k);
+          const shape = this.student.get(k)!.shape;
+          grads.set(k, prev ? tf.tidy(() => tf.add(prev, tf.tensor(g, shape))) : tf.tensor(g.slice(), shape));
+          prev?.dispose();
+        }
       }
-      return { grid: v.grid, patches };
-    });
-    const teacherMap = this.teacher as unknown as ParamMap;
-    const studentMap = this.student as unknown as ParamMap;
-    const tLogits = tf.tidy(() => encodeViews(teacherMap, this.shape, views.slice(0, nG)).map((c) => projectionHead(teacherMap, c)));
-    const tData = readAndDispose(tf.tidy(() => tf.concat(tLogits, 0)));
-    const targets = teacherTargets(tLogits, combinedCentre(this.centres, cfg.centering), tauT);
+    } catch (e) {
+      tf.dispose([...grads.values()]);
+      throw e;
+    }
+    const tData = viewMajor(logitParts, slices.map((x) => x.rows), nG, cfg.outDim);
     const [teacherEntropy, batchTargetEntropy] = readAndDispose(
       tf.tidy(() => {
-        const q = tf.concat(targets, 0);
+        const [q] = teacherTargets([tf.tensor2d(tData, [nG * B, cfg.outDim])], centre, tauT);
         const h = (p: tf.Tensor) => tf.neg(tf.sum(tf.mul(p, tf.log(tf.add(p, 1e-12))), -1));
         return tf.stack([tf.mean(h(q)), h(tf.mean(q, 0))]);
       }),
     );
-    const a = tf.tensor1d(lossWeights(batch.sampleWeights, cfg.useSampleWeight));
-    const varList = [...this.student.values()];
-    const nameOf = new Map([...this.student].map(([k, v]) => [v.name, k]));
-    const grads: Record<string, tf.Tensor> = {};
-    let loss = 0;
-    for (const idx of viewGroups(views)) {
-      const part = tf.variableGrads(() => {
-        const cls = encodeViews(studentMap, this.shape, idx.map((i) => views[i]));
-        const dino = dinoLossPart(targets, cls.map((c) => projectionHead(studentMap, c)), idx, views.length, cfg.studentTemp, a);
-        const globals = cls.filter((_, j) => idx[j] < nG);
-        if (!(cfg.koleoWeight > 0) || globals.length === 0) return dino;
-        // KoLeo per global view (the teacher's crops), averaged over the nG global views, as DINOv2 applies it.
-        const koleo = tf.div(tf.addN(globals.map((c) => koleoLoss(c))), nG);
-        return tf.add(dino, tf.mul(koleo, cfg.koleoWeight)) as tf.Scalar;
-      }, varList);
-      loss += readAndDispose(part.value)[0];
-      for (const [vn, g] of Object.entries(part.grads)) {
-        const prev = grads[vn];
-        grads[vn] = prev ? tf.add(prev, g) : g;
-        if (prev) tf.dispose([prev, g]);
-      }
-    }
-    const gList = Object.values(grads);
+    const gList = [...grads.values()];
     const gradNorm = readAndDispose(tf.tidy(() => tf.sqrt(tf.addN(gList.map((g) => tf.sum(tf.square(g)))))))[0];
-    const cleanup = () => {
-      tf.dispose([...gList, a, ...targets, ...tLogits]);
-      for (const v of views) tf.dispose(Object.values(v.patches) as tf.Tensor[]);
-    };
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      cleanup();
+      tf.dispose(gList);
       throw new TrainError(
         `step ${s + 1}: ${!Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${gradNorm}`} (lr ${lr.toExponential(3)}); ` +
           'stopping before the weights are damaged. Resume from the last checkpoint with a lower lr or clip_grad, and check the corpus statistics (a zero std gives Inf).',
@@ -154,14 +192,14 @@ export class TrainerState {
     }
     const factor = clipFactor(gradNorm, cfg.clipGrad);
     const byName = new Map<string, tf.Tensor>();
-    for (const [vn, g] of Object.entries(grads)) byName.set(nameOf.get(vn)!, factor < 1 ? tf.mul(g, factor) : g);
+    for (const [k, g] of grads) byName.set(k, factor < 1 ? tf.mul(g, factor) : g);
     this.adam.step(byName, lr, wd, (name) => (name.startsWith('head.') ? 1 : backboneLrScale(s, cfg)));
     if (factor < 1) tf.dispose([...byName.values()]);
     tf.tidy(() => {
       for (const [k, t] of this.teacher) t.assign(tf.add(tf.mul(t, mom), tf.mul(this.student.get(k)!, 1 - mom)));
     });
     this.centres = updateCentres(this.centres, tData, nG * B, tileClassWeights(batch.histograms, this.classR), cfg.centering);
-    cleanup();
+    tf.dispose(gList);
     this.step = s + 1;
     return { step: this.step, loss, lr, weightDecay: wd, momentum: mom, teacherTemp: tauT, gradNorm, clipped: factor < 1, teacherEntropy, batchTargetEntropy };
   }
@@ -225,6 +263,12 @@ export class TrainerState {
     const out: ParamValues = new Map();
     for (const [k, v] of this.teacher) if (names.has(k)) out.set(k, v.dataSync() as Float32Array);
     return out;
+  }
+
+  async close(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+    this.dispose();
   }
 
   dispose(): void {

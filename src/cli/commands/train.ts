@@ -40,6 +40,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     'local-count': { type: 'string', valueName: '<n>', default: '4', description: 'Local crops per tile.' },
     'checkpoint-every': { type: 'string', valueName: '<n>', default: '50', description: 'Checkpoint interval in steps.' },
     backend: { type: 'string', valueName: '<auto|tensorflow|webgpu|wasm|cpu>', default: 'auto', description: 'tfjs backend; auto picks the best present and says which.' },
+    workers: { type: 'string', valueName: '<n|auto>', default: 'auto', description: 'Gradient threads (data-parallel, main thread included); auto = the cores on wasm, 1 on other backends.' },
     seed: { type: 'string', valueName: '<n>', default: '0', description: 'Random seed.' },
     'sample-weight': { type: 'boolean', description: 'Weight the loss by each tile\'s sample_weight.' },
     'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out for `eval` (tile-id hash, the split `eval` uses); training leaves them out.' },
@@ -52,6 +53,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
   examples: [
     'terrafm train runs/demo --out runs/demo-train --steps 2 --batch-size 4 --global-size 32 --local-size 16 --backend wasm',
     'terrafm train runs/demo --out runs/demo-train --steps 3 --batch-size 4 --global-size 32 --local-size 16 --backend wasm --resume',
+    'terrafm train runs/demo --out runs/demo-2threads --steps 2 --batch-size 4 --global-size 32 --local-size 16 --backend wasm --workers 2',
     'terrafm train runs/demo/corpus --out runs/demo-dino --pipeline pipelines/demo.yaml --centering dino --steps 1 --batch-size 4',
     'terrafm train runs/demo --out runs/demo-init --init runs/demo/train/encoder --steps 1 --batch-size 4 --global-size 32 --local-size 16 --backend wasm',
   ],
@@ -67,6 +69,7 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     set('checkpoint_every', int(values, 'checkpoint-every', 1));
     set('backend', oneOf(values, 'backend', ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const));
     set('seed', int(values, 'seed', 0));
+    if (values.workers !== undefined) set('workers', values.workers === 'auto' ? 'auto' : int(values, 'workers', 1));
     if (values['sample-weight'] === true) o.use_sample_weight = true;
     const heldOut = int(values, 'held-out', 1, 99);
     const splitSeed = int(values, 'split-seed', 0);

@@ -95,6 +95,12 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** Default auto. */
   backend: TrainBackend;
+  /**
+   * Data-parallel worker threads (the main thread counts as one): each computes the gradients of its
+   * slice of the batch; `auto` = the number of cores on the wasm backend, 1 on the others (a GPU or
+   * native TensorFlow already uses the machine). Default auto.
+   */
+  workers: number | 'auto';
   /** Seed for initialisation, shuffling and augmentation. Default 0. */
   seed: number;
   /** Tiles held in the shuffle buffer (raw, so memory grows with tile size). Default 32. */
@@ -138,6 +144,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   clipGrad: 3,
   checkpointEvery: 50,
   backend: 'auto',
+  workers: 'auto',
   seed: 0,
   shuffleBuffer: 32,
   useSampleWeight: false,
@@ -173,6 +180,7 @@ export interface RawTrain {
   clip_grad?: number;
   checkpoint_every?: number;
   backend?: TrainBackend;
+  workers?: number | 'auto';
   seed?: number;
   shuffle_buffer?: number;
   use_sample_weight?: boolean;
@@ -254,6 +262,10 @@ export const trainSchema: JsonSchema = strictObject(
     clip_grad: num('Global gradient-norm clip, 0 = off. Default 3.', { minimum: 0 }),
     checkpoint_every: int('Checkpoint every N steps. Default 50.'),
     backend: { enum: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'], description: 'tfjs backend. Default auto.' },
+    workers: {
+      oneOf: [{ type: 'integer', minimum: 1, maximum: 256 }, { const: 'auto' }],
+      description: 'Data-parallel worker threads (main thread included); auto = cores on wasm, 1 on other backends. Default auto.',
+    },
     seed: int('Random seed. Default 0.', 0),
     shuffle_buffer: int('Shuffle buffer size in tiles. Default 32.'),
     use_sample_weight: { type: 'boolean', description: 'Weight the loss by sample_weight. Default false.' },
@@ -318,6 +330,7 @@ export function normaliseTrain(raw: RawTrain | undefined): TrainConfig {
     clipGrad: r.clip_grad ?? d.clipGrad,
     checkpointEvery: r.checkpoint_every ?? d.checkpointEvery,
     backend: r.backend ?? d.backend,
+    workers: r.workers ?? d.workers,
     seed: r.seed ?? d.seed,
     shuffleBuffer: r.shuffle_buffer ?? d.shuffleBuffer,
     useSampleWeight: r.use_sample_weight ?? d.useSampleWeight,

@@ -1,0 +1,53 @@
+// A gradient worker thread: holds a replica of the student and teacher, and per job loads the
+// weights the main thread published, computes its slice's gradients (slice-gradients.ts, the same
+// code the main thread runs) and writes them into its shared buffer.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../backend.js';
+import type { ParamMap } from '../model.js';
+import { sliceGradients } from '../slice-gradients.js';
+import type { SliceJob, WorkerInit, WorkerReply } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
+
+await selectBackend(init.backend);
+const weights = new Float32Array(init.weights);
+const grads = new Float32Array(init.grads);
+const { slots, total } = init.layout;
+const student = new Map<string, tf.Variable>();
+const teacher = new Map<string, tf.Variable>();
+for (const s of slots) {
+  student.set(s.name, tf.variable(tf.zeros(s.shape), true));
+  teacher.set(s.name, tf.variable(tf.zeros(s.shape), false));
+}
+
+function loadWeights(): void {
+  tf.tidy(() => {
+    for (const s of slots) {
+      student.get(s.name)!.assign(tf.tensor(weights.subarray(s.offset, s.offset + s.length), s.shape));
+      teacher.get(s.name)!.assign(tf.tensor(weights.subarray(total + s.offset, total + s.offset + s.length), s.shape));
+    }
+  });
+}
+
+port.on('message', (job: SliceJob) => {
+  try {
+    loadWeights();
+    const r = sliceGradients(student, teacher as unknown as ParamMap, init.shape, init.cfg, job.input, job.centre, job.tauT);
+    const present: string[] = [];
+    for (const s of slots) {
+      const g = r.grads.get(s.name);
+      if (!g) continue;
+      grads.set(g.dataSync() as Float32Array, s.offset);
+      present.push(s.name);
+    }
+    tf.dispose([...r.grads.values()]);
+    const logits = r.teacherLogits.slice();
+    reply({ kind: 'done', id: job.id, loss: r.loss, teacherLogits: logits, present }, [logits.buffer]);
+  } catch (e) {
+    reply({ kind: 'failed', id: job.id, message: (e as Error).message });
+  }
+});
+reply({ kind: 'ready' });
