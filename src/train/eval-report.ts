@@ -26,6 +26,8 @@ export function evaluationSummary(e: StageEvaluation) {
     split: e.split,
     knnRandom: e.knn.random.accuracy,
     knnPretrained: e.knn.trained.accuracy,
+    probeRandom: e.knn.random.probe?.accuracy ?? null,
+    probePretrained: e.knn.trained.probe?.accuracy ?? null,
     retrieval: cm
       ? cm.random.retrieval.map((r, i) => {
           const t = cm.trained.retrieval[i];
@@ -54,10 +56,12 @@ export function evaluationMarkdown(e: StageEvaluation): string {
     '',
     '## Land-cover kNN (all modalities fused)',
     '',
-    '| encoder | accuracy | class-balanced |',
-    '|---|---|---|',
-    `| random init | ${pct(e.knn.random.accuracy)} | ${pct(e.knn.random.balancedAccuracy)} |`,
-    `| pretrained | ${pct(e.knn.trained.accuracy)} | ${pct(e.knn.trained.balancedAccuracy)} |`,
+    '| encoder | kNN accuracy | kNN class-balanced | linear probe | probe class-balanced |',
+    '|---|---|---|---|---|',
+    ...(['random init', 'pretrained'] as const).map((name) => {
+      const r = name === 'random init' ? e.knn.random : e.knn.trained;
+      return `| ${name} | ${pct(r.accuracy)} | ${pct(r.balancedAccuracy)} | ${r.probe ? pct(r.probe.accuracy) : '-'} | ${r.probe ? pct(r.probe.balancedAccuracy) : '-'} |`;
+    }),
     '',
   ];
   const cm = e.crossModal;

@@ -13,7 +13,7 @@ import {
   type PairedFeatures,
   type RetrievalReport,
 } from './crossmodal.js';
-import { loadEncoder, readRunIdentity, type EvalOptions } from './evaluate.js';
+import { loadEncoder, readRunIdentity, runEvalOptions, type EvalOptions } from './evaluate.js';
 import { extractFeatures, type EncoderWeights } from './features.js';
 import { DEFAULT_SPLIT, isHeldOut } from './split.js';
 import type { ModelSize } from './sizes.js';
@@ -82,7 +82,7 @@ export interface CrossModalComparison {
 /** A finished run's encoder and its random initialisation, on the run's own held-out split. */
 export async function compareRunCrossModal(corpusDir: string, runDir: string, opts: CrossModalOptions = {}): Promise<CrossModalComparison> {
   const run = readRunIdentity(runDir);
-  const o = { ...opts, split: run.split };
+  const o = runEvalOptions(run, opts);
   const source = corpusTileSource(corpusDir, { modalities: [...(opts.pair ?? DEFAULT_PAIR)] });
   const random = await evalCrossModalSource(source, loadEncoder({ dir: null, size: run.size, seed: run.seed }), o);
   const trained = await evalCrossModalSource(source, loadEncoder({ dir: path.join(runDir, 'encoder') }), o);

@@ -12,9 +12,10 @@ import { writeFileAtomic } from '../atomic-file.js';
 import { corpusTileSource } from './corpus.js';
 import { readEncoder } from './export.js';
 import { extractFeatures, randomEncoder, type EncoderWeights } from './features.js';
-import { knnPredict, knnReport, type KnnReport } from './knn.js';
+import { accuracyReport, knnPredict, knnReport, type KnnReport } from './knn.js';
+import { probePredict } from './probe.js';
 import type { FeatureKind } from './model.js';
-import type { ModelSize } from './sizes.js';
+import { ENCODER_SHAPES, type ModelSize } from './sizes.js';
 import { DEFAULT_SPLIT, isHeldOut, type HeldOutSplit } from './split.js';
 import type { TileSource } from './tiles.js';
 
@@ -65,8 +66,9 @@ export async function evalKnnSource(source: TileSource, enc: EncoderWeights, opt
     return a;
   };
   const k = opts.k ?? 20;
-  const preds = knnPredict(pick(trainIdx), trainIdx.map((i) => f.labels[i]), pick(testIdx), f.dim, k);
-  return knnReport(preds, testIdx.map((i) => f.labels[i]), k, trainIdx.length);
+  const [train, trainLabels, test, testLabels] = [pick(trainIdx), trainIdx.map((i) => f.labels[i]), pick(testIdx), testIdx.map((i) => f.labels[i])];
+  const preds = knnPredict(train, trainLabels, test, f.dim, k);
+  return { ...knnReport(preds, testLabels, k, trainIdx.length), probe: accuracyReport(probePredict(train, trainLabels, test, f.dim), testLabels) };
 }
 
 /** kNN accuracy of an encoder on a corpus directory. `encoderDir` null: the random-init baseline. */
@@ -89,18 +91,28 @@ export interface RunIdentity {
   split: HeldOutSplit;
   /** Whether training left the held-out tiles out (false for older runs). */
   excluded: boolean;
+  /** The side of the run's global crops: what its encoder saw in training, and the input side its evaluations use. */
+  globalSize: number;
 }
 
 export function readRunIdentity(runDir: string): RunIdentity {
   const summary = path.join(runDir, 'train.json');
-  let cfg: { size: ModelSize; seed: number; heldOut?: HeldOutSplit & { exclude: boolean } };
+  let cfg: { size: ModelSize; seed: number; heldOut?: HeldOutSplit & { exclude: boolean }; crops?: { globalSize: number } };
   try {
     cfg = (JSON.parse(fs.readFileSync(summary, 'utf8')) as { config: typeof cfg }).config;
   } catch (e) {
     throw new TrainError(`cannot read ${summary} (a finished \`terrafm train\` run writes it): ${(e as Error).message}`, e);
   }
   const split = cfg.heldOut ? { percent: cfg.heldOut.percent, seed: cfg.heldOut.seed } : DEFAULT_SPLIT;
-  return { size: cfg.size, seed: cfg.seed, split, excluded: cfg.heldOut?.exclude ?? false };
+  return { size: cfg.size, seed: cfg.seed, split, excluded: cfg.heldOut?.exclude ?? false, globalSize: cfg.crops?.globalSize ?? ENCODER_SHAPES[cfg.size].imgSize };
+}
+
+/**
+ * Options of a run comparison: the run's held-out split, and tiles resized to the run's global crop
+ * side (the resolution and token grid its encoder trained on) unless an input size is given.
+ */
+export function runEvalOptions<O extends EvalOptions>(run: RunIdentity, opts: O): O {
+  return { ...opts, split: run.split, inputSize: opts.inputSize ?? run.globalSize };
 }
 
 /**
@@ -109,7 +121,7 @@ export function readRunIdentity(runDir: string): RunIdentity {
  */
 export async function compareRunKnn(corpusDir: string, runDir: string, opts: EvalOptions = {}): Promise<RunComparison> {
   const run = readRunIdentity(runDir);
-  const o = { ...opts, split: run.split };
+  const o = runEvalOptions(run, opts);
   const source = corpusTileSource(corpusDir, { modalities: opts.modalities });
   const random = await evalKnnSource(source, loadEncoder({ dir: null, size: run.size, seed: run.seed }), o);
   const trained = await evalKnnSource(source, loadEncoder({ dir: path.join(runDir, 'encoder') }), o);

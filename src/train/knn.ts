@@ -62,17 +62,27 @@ export interface ClassAccuracy {
   accuracy: number;
 }
 
-export interface KnnReport {
-  k: number;
-  train: number;
-  test: number;
+export interface AccuracyReport {
   accuracy: number;
   /** Mean of per-class accuracies over classes present in the test set. */
   balancedAccuracy: number;
   perClass: ClassAccuracy[];
 }
 
+export interface KnnReport extends AccuracyReport {
+  k: number;
+  train: number;
+  test: number;
+  /** A linear probe (probe.ts) on the same features and split; absent in reports from before it existed. */
+  probe?: AccuracyReport;
+}
+
 export function knnReport(preds: number[], labels: number[], k: number, trainCount: number): KnnReport {
+  return { k, train: trainCount, test: labels.length, ...accuracyReport(preds, labels) };
+}
+
+/** Overall, class-balanced and per-class accuracy of predicted WorldCover bins. */
+export function accuracyReport(preds: number[], labels: number[]): AccuracyReport {
   const per = new Map<number, { count: number; correct: number }>();
   let correct = 0;
   labels.forEach((l, i) => {
@@ -85,9 +95,6 @@ export function knnReport(preds: number[], labels: number[], k: number, trainCou
     .sort((a, b) => a[0] - b[0])
     .map(([bin, e]) => ({ bin, code: WORLDCOVER_CLASSES[bin], name: WORLDCOVER_NAMES[WORLDCOVER_CLASSES[bin]], count: e.count, correct: e.correct, accuracy: e.correct / e.count }));
   return {
-    k,
-    train: trainCount,
-    test: labels.length,
     accuracy: labels.length ? correct / labels.length : NaN,
     balancedAccuracy: perClass.length ? perClass.reduce((s, c) => s + c.accuracy, 0) / perClass.length : NaN,
     perClass,
@@ -98,6 +105,7 @@ export function formatKnn(r: KnnReport, title: string): string {
   const lines = [
     `${title}: kNN (k=${r.k}) on ${r.test} held-out tiles, ${r.train} reference tiles`,
     `  accuracy ${(100 * r.accuracy).toFixed(1)}%  class-balanced ${(100 * r.balancedAccuracy).toFixed(1)}%`,
+    ...(r.probe ? [`  linear probe: accuracy ${(100 * r.probe.accuracy).toFixed(1)}%  class-balanced ${(100 * r.probe.balancedAccuracy).toFixed(1)}%`] : []),
     ...r.perClass.map((c) => `  ${String(c.code).padStart(3)} ${c.name.padEnd(20)} ${String(c.correct).padStart(5)}/${String(c.count).padEnd(5)} ${(100 * c.accuracy).toFixed(1)}%`),
   ];
   return lines.join('\n');

@@ -5,16 +5,13 @@
 // eval.json, eval.md and eval.svg/png into <run>/train and the headline figures into run.json.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
 import type { Stage } from '../pipeline/stage.js';
-import { svgToPng } from '../svg-to-png.js';
-import { formatCrossModalKnn, formatRetrieval } from './crossmodal.js';
-import { evaluationMarkdown, evaluationSummary, EVAL_PICTURE, rankHistogramSvg, type StageEvaluation } from './eval-report.js';
-import { compareRunCrossModal, DEFAULT_PAIR } from './evaluate-crossmodal.js';
+import { evaluationSummary } from './eval-report.js';
+import { evaluateRun } from './evaluate-run.js';
 import { openCorpus } from '../shard/reader.js';
 import { assertVerifiedCorpus } from '../shard/verify.js';
 import { CHECKPOINT_FILE } from './loop.js';
-import { compareRunKnn, corpusTileSource, formatKnn, trainOnCorpus } from './index.js';
+import { trainOnCorpus } from './index.js';
 
 export const TRAIN_DIR = 'train';
 
@@ -45,26 +42,7 @@ export const trainStage: Stage = {
       onStep: (m) => progress.tick(1, `loss ${m.loss.toFixed(3)} ${m.imagesPerSec.toFixed(1)} img/s`),
     });
     progress.done(`${result.stepsThisRun} steps on ${result.backend}, final loss ${result.finalLoss.toFixed(4)}`);
-    const knn = await compareRunKnn(corpus, outDir, { backend: cfg.backend });
-    writeFileAtomic(join(outDir, 'knn.json'), `${JSON.stringify(knn, null, 2)}\n`);
-    ctx.log.info(formatKnn(knn.random, 'kNN, random initialisation'));
-    ctx.log.info(formatKnn(knn.trained, 'kNN, pretrained encoder'));
-    const evaluation: StageEvaluation = { split: result.split, knn, crossModal: null };
-    const stats = await corpusTileSource(corpus).stats();
-    const missing = DEFAULT_PAIR.filter((m) => !stats.modalities[m]);
-    if (missing.length) evaluation.crossModalSkipped = `the corpus has no ${missing.join(' or ')}`;
-    else {
-      const cm = await compareRunCrossModal(corpus, outDir, { backend: cfg.backend });
-      evaluation.crossModal = cm;
-      for (const [title, r] of [['random initialisation', cm.random], ['pretrained encoder', cm.trained]] as const) {
-        for (const x of r.retrieval) ctx.log.info(formatRetrieval(x, title));
-        ctx.log.info(formatCrossModalKnn(r.knn, title));
-      }
-      writeFileAtomic(join(outDir, `${EVAL_PICTURE}.svg`), rankHistogramSvg(cm));
-      writeFileAtomic(join(outDir, `${EVAL_PICTURE}.png`), svgToPng(rankHistogramSvg(cm)));
-    }
-    writeFileAtomic(join(outDir, 'eval.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'eval.md'), evaluationMarkdown(evaluation));
+    const evaluation = await evaluateRun(corpus, outDir, result.split, { backend: cfg.backend, log: (l) => ctx.log.info(l) });
     return {
       status: 'ok',
       summary: {

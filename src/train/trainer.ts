@@ -25,6 +25,7 @@ import {
   updateCentres,
   type CentreState,
 } from './objective.js';
+import { tensorFrom } from './parallel/heap.js';
 import { paramLayout, planSlices } from './parallel/layout.js';
 import { GradientWorkers, type WorkerSliceResult } from './parallel/pool.js';
 import { sliceGradients, sliceRows, type SliceInput, type SliceView } from './slice-gradients.js';
@@ -61,18 +62,14 @@ function readAndDispose(t: tf.Tensor): Float32Array {
   return v;
 }
 
-/**
- * Rows [start, start + rows) of the batch as a slice input. `copy` gives the slice its own buffers
- * (a worker's input is transferred, and a view would carry the whole batch's buffer with it).
- */
-function sliceOf(batch: Batch, weights: number[], start: number, rows: number, copy: boolean): SliceInput {
+/** Rows [start, start + rows) of the batch as a slice input (views of the batch's arrays). */
+function sliceOf(batch: Batch, weights: number[], start: number, rows: number): SliceInput {
   const B = batch.size;
   const views: SliceView[] = batch.views.map((v) => {
     const patches: SliceView['patches'] = {};
     for (const m of Object.keys(v.patches) as Modality[]) {
       const a = v.patches[m]!;
-      const part = sliceRows(a, start, rows, a.length / B);
-      patches[m] = copy ? part.slice() : part;
+      patches[m] = sliceRows(a, start, rows, a.length / B);
     }
     return { grid: v.grid, patches };
   });
@@ -146,7 +143,7 @@ export class TrainerState {
     const nG = cfg.crops.globalCount;
     const centre = combinedCentre(this.centres, cfg.centering);
     const weights = lossWeights(batch.sampleWeights, cfg.useSampleWeight);
-    const slices = planSlices(B, this.workerCount).map((r) => sliceOf(batch, weights, r.start, r.rows, r.start > 0));
+    const slices = planSlices(B, this.workerCount).map((r) => sliceOf(batch, weights, r.start, r.rows));
     let others: Promise<WorkerSliceResult[]> | null = null;
     if (slices.length > 1) {
       this.workers!.publish(this.student, this.teacher);
@@ -165,7 +162,7 @@ export class TrainerState {
         for (const [k, g] of r.grads) {
           const prev = grads.get(k);
           const shape = this.student.get(k)!.shape;
-          grads.set(k, prev ? tf.tidy(() => tf.add(prev, tf.tensor(g, shape))) : tf.tensor(g.slice(), shape));
+          grads.set(k, prev ? tf.tidy(() => tf.add(prev, tensorFrom(g, shape))) : tensorFrom(g, shape));
           prev?.dispose();
         }
       }

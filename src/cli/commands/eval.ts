@@ -71,7 +71,7 @@ export const evalCommand = defineCommand<EvalCommandOptions>({
     k: { type: 'string', valueName: '<n>', default: '20', description: 'Neighbours (knn).' },
     'held-out': { type: 'string', valueName: '<percent>', default: '30', description: 'Percent of tiles held out (split by tile-id hash; --run uses the run\'s split).' },
     'split-seed': { type: 'string', valueName: '<n>', default: '0', description: 'Seed of the split hash (--run uses the run\'s).' },
-    'input-size': { type: 'string', valueName: '<px>', description: 'Resize tiles to this side (default the encoder input size).' },
+    'input-size': { type: 'string', valueName: '<px>', description: 'Resize tiles to this side (default: with --run, the run\'s global crop side, what its encoder trained on; otherwise the encoder input size).' },
     modalities: { type: 'string', valueName: '<list>', description: 'knn: comma list of modalities to use (fused when a tile has several).' },
     'cross-modal': { type: 'boolean', description: 'knn: held-out --query-modality tiles vote against reference tiles\' --reference-modality features (each modality centred on its reference mean).' },
     query: { type: 'string', valueName: '<modality>', default: DEFAULT_PAIR[0], description: 'Cross-modal query modality (retrieval runs both ways).' },

@@ -11,7 +11,8 @@ import type { ConcreteBackend } from '../backend.js';
 import type { SliceInput } from '../slice-gradients.js';
 import type { EncoderShape } from '../sizes.js';
 import type { ParamLayout } from './layout.js';
-import type { SliceJob, WorkerInit, WorkerReply } from './protocol.js';
+import { valuesOf } from './heap.js';
+import { placeSlice, type SliceJob, type WorkerInit, type WorkerReply } from './protocol.js';
 
 const ENTRY = fileURLToPath(new URL('./entry.mjs', import.meta.url));
 
@@ -30,6 +31,8 @@ interface Pending {
 class GradientWorker {
   private pending: Pending | null = null;
   private failure: Error | null = null;
+  /** The slice pixels this worker reads (shared; grown when a slice needs more). */
+  private inputs: Float32Array = new Float32Array(new SharedArrayBuffer(0));
   readonly grads: Float32Array;
 
   private constructor(
@@ -70,12 +73,15 @@ class GradientWorker {
     });
   }
 
-  run(job: SliceJob): Promise<WorkerSliceResult> {
+  run(id: number, input: SliceInput, centre: Float32Array, tauT: number): Promise<WorkerSliceResult> {
     if (this.failure) return Promise.reject(this.failure);
+    const placed = placeSlice(input, this.inputs);
+    this.inputs = placed.buffer;
+    const job: SliceJob = { id, rows: input.rows, weights: input.weights, views: placed.views, centre, tauT };
+    if (placed.grown) job.inputBuffer = placed.buffer.buffer as SharedArrayBuffer;
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      const transfer = job.input.views.flatMap((v) => Object.values(v.patches).map((a) => (a as Float32Array).buffer as ArrayBuffer));
-      this.worker.postMessage(job, transfer);
+      this.worker.postMessage(job);
     });
   }
 
@@ -119,15 +125,15 @@ export class GradientWorkers {
   publish(student: Map<string, tf.Variable>, teacher: Map<string, tf.Variable>): void {
     const { slots, total } = this.layout;
     for (const s of slots) {
-      this.weights.set(student.get(s.name)!.dataSync() as Float32Array, s.offset);
-      this.weights.set(teacher.get(s.name)!.dataSync() as Float32Array, total + s.offset);
+      this.weights.set(valuesOf(student.get(s.name)!), s.offset);
+      this.weights.set(valuesOf(teacher.get(s.name)!), total + s.offset);
     }
   }
 
   /** Runs one slice per worker (inputs in worker order); results come back in the same order. */
   run(inputs: SliceInput[], centre: Float32Array, tauT: number): Promise<WorkerSliceResult[]> {
     if (inputs.length > this.workers.length) throw new Error(`${inputs.length} slices for ${this.workers.length} workers`);
-    return Promise.all(inputs.map((input, i) => this.workers[i].run({ id: this.nextId++, input, centre: centre.slice(), tauT })));
+    return Promise.all(inputs.map((input, i) => this.workers[i].run(this.nextId++, input, centre, tauT)));
   }
 
   async close(): Promise<void> {

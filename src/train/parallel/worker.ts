@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend.js';
 import type { ParamMap } from '../model.js';
 import { sliceGradients } from '../slice-gradients.js';
-import type { SliceJob, WorkerInit, WorkerReply } from './protocol.js';
+import { ownedVariable, overwrite, valuesOf } from './heap.js';
+import { readSlice, type SliceJob, type WorkerInit, type WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -19,28 +20,28 @@ const { slots, total } = init.layout;
 const student = new Map<string, tf.Variable>();
 const teacher = new Map<string, tf.Variable>();
 for (const s of slots) {
-  student.set(s.name, tf.variable(tf.zeros(s.shape), true));
-  teacher.set(s.name, tf.variable(tf.zeros(s.shape), false));
+  student.set(s.name, ownedVariable(s.shape, true));
+  teacher.set(s.name, ownedVariable(s.shape, false));
 }
+let inputs: Float32Array = new Float32Array(0);
 
 function loadWeights(): void {
-  tf.tidy(() => {
-    for (const s of slots) {
-      student.get(s.name)!.assign(tf.tensor(weights.subarray(s.offset, s.offset + s.length), s.shape));
-      teacher.get(s.name)!.assign(tf.tensor(weights.subarray(total + s.offset, total + s.offset + s.length), s.shape));
-    }
-  });
+  for (const s of slots) {
+    overwrite(student.get(s.name)!, weights.subarray(s.offset, s.offset + s.length));
+    overwrite(teacher.get(s.name)!, weights.subarray(total + s.offset, total + s.offset + s.length));
+  }
 }
 
 port.on('message', (job: SliceJob) => {
   try {
+    if (job.inputBuffer) inputs = new Float32Array(job.inputBuffer);
     loadWeights();
-    const r = sliceGradients(student, teacher as unknown as ParamMap, init.shape, init.cfg, job.input, job.centre, job.tauT);
+    const r = sliceGradients(student, teacher as unknown as ParamMap, init.shape, init.cfg, readSlice(job, inputs), job.centre, job.tauT);
     const present: string[] = [];
     for (const s of slots) {
       const g = r.grads.get(s.name);
       if (!g) continue;
-      grads.set(g.dataSync() as Float32Array, s.offset);
+      grads.set(valuesOf(g), s.offset);
       present.push(s.name);
     }
     tf.dispose([...r.grads.values()]);
