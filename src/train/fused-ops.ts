@@ -70,3 +70,12 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number)
   if (!f) layerNorms.set(eps, (f = layerNormWith(eps)));
   return f(x, g, b);
 }
+
+/**
+ * A zero-valued term whose gradient with respect to x is g: injects a gradient computed elsewhere
+ * (KoLeo's, taken on the whole batch, into one worker's slice; see slice-gradients.ts).
+ */
+export const injectGradient: (x: tf.Tensor, g: tf.Tensor) => tf.Tensor = customOp(2, ([, g], save) => {
+  save([g]);
+  return { value: tf.scalar(0), gradFunc: (dy: tf.Tensor, [gs]: tf.Tensor[]) => [tf.mul(dy, gs), tf.zerosLike(gs)] };
+});

@@ -28,7 +28,7 @@ import {
 import { tensorFrom } from './parallel/heap.js';
 import { paramLayout, planSlices } from './parallel/layout.js';
 import { GradientWorkers, type WorkerSliceResult } from './parallel/pool.js';
-import { sliceGradients, sliceRows, type SliceInput, type SliceView } from './slice-gradients.js';
+import { globalCls, koleoFeatureGradients, sliceGradients, sliceRows, type SliceInput, type SliceView } from './slice-gradients.js';
 import { createVariables, disposeVars, initParamValues, readValues, type ParamValues, type ParamVars } from './params.js';
 import { backboneLrScale, cosine, teacherTemperature, warmupCosine } from './schedules.js';
 import { encoderParamSpecs, ENCODER_SHAPES, headParamSpecs, type EncoderShape, type ParamSpec } from './sizes.js';
@@ -76,7 +76,7 @@ function sliceOf(batch: Batch, weights: number[], start: number, rows: number): 
   return { rows, views, weights: weights.slice(start, start + rows) };
 }
 
-/** Teacher logits of the slices (each view-major over its rows) as one view-major [nG][B][K] array. */
+/** Per-slice view-major arrays ([nG][rows_i][K] each) as one view-major [nG][B][K] array. */
 function viewMajor(parts: Float32Array[], rows: number[], nG: number, K: number): Float32Array {
   if (parts.length === 1) return parts[0];
   const B = rows.reduce((a, b) => a + b, 0);
@@ -87,6 +87,18 @@ function viewMajor(parts: Float32Array[], rows: number[], nG: number, K: number)
     row0 += rows[i];
   });
   return out;
+}
+
+/** The inverse of viewMajor: one [nG][B][K] array cut into the slices' [nG][rows_i][K] arrays. */
+function sliceViewMajor(all: Float32Array, rows: number[], nG: number, K: number): Float32Array[] {
+  const B = rows.reduce((a, b) => a + b, 0);
+  let row0 = 0;
+  return rows.map((r) => {
+    const out = new Float32Array(nG * r * K);
+    for (let v = 0; v < nG; v++) out.set(all.subarray((v * B + row0) * K, (v * B + row0 + r) * K), v * r * K);
+    row0 += r;
+    return out;
+  });
 }
 
 export class TrainerState {
@@ -145,14 +157,28 @@ export class TrainerState {
     const weights = lossWeights(batch.sampleWeights, cfg.useSampleWeight);
     const slices = planSlices(B, this.workerCount).map((r) => sliceOf(batch, weights, r.start, r.rows));
     let others: Promise<WorkerSliceResult[]> | null = null;
+    let mineKoleo: Float32Array | undefined;
+    let koleoLoss = 0;
     if (slices.length > 1) {
       this.workers!.publish(this.student, this.teacher);
-      others = this.workers!.run(slices.slice(1), centre, tauT);
+      let koleo: Float32Array[] | undefined;
+      if (cfg.koleoWeight > 0) {
+        // KoLeo pairs each tile with its nearest neighbour in the whole batch: gather every slice's
+        // global CLS features, take KoLeo and its feature gradient here, hand each slice its rows.
+        const pendingCls = this.workers!.globalCls(slices.slice(1));
+        pendingCls.catch(() => {});
+        const mineCls = globalCls(this.student, this.shape, cfg, slices[0]);
+        const rows = slices.map((x) => x.rows);
+        const k = koleoFeatureGradients(viewMajor([mineCls, ...(await pendingCls)], rows, nG, this.shape.embedDim), B, this.shape.embedDim, cfg);
+        koleoLoss = k.loss;
+        [mineKoleo, ...koleo] = sliceViewMajor(k.grads, rows, nG, this.shape.embedDim);
+      }
+      others = this.workers!.run(slices.slice(1), centre, tauT, koleo);
       others.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
     }
-    const mine = sliceGradients(this.student, this.teacher as unknown as ParamMap, this.shape, cfg, slices[0], centre, tauT);
+    const mine = sliceGradients(this.student, this.teacher as unknown as ParamMap, this.shape, cfg, slices[0], centre, tauT, mineKoleo);
     const grads = mine.grads;
-    let loss = mine.loss;
+    let loss = mine.loss + koleoLoss;
     const logitParts = [mine.teacherLogits];
     try {
       // Summed in worker order, so a run is reproducible for a given worker count.

@@ -28,6 +28,8 @@ const RAW: RawTrain = {
   checkpoint_every: 100,
   held_out: { exclude: false },
   use_sample_weight: true,
+  // KoLeo pairs tiles across slices: the exact two-phase path (slice-gradients.ts) is under test too.
+  koleo_weight: 0.5,
 };
 const tiles = synthTiles({ count: 8, size: 24, seed: 4 });
 const stats = synthStats(tiles);
@@ -65,7 +67,7 @@ describe('planSlices and the worker count', () => {
 });
 
 // Each run starts worker threads (tsx + tfjs each): slow on a loaded 2-core machine, hence the timeouts.
-describe('data-parallel training across worker threads', { timeout: 240_000 }, () => {
+describe('data-parallel training across worker threads', { timeout: 600_000 }, () => {
   it('two workers give the one-thread weights within float tolerance; same bits when repeated, across an exact resume', async () => {
     const one = await run('one', { ...RAW, workers: 1 });
     const two = await run('two', { ...RAW, workers: 2 });
@@ -88,6 +90,7 @@ describe('data-parallel training across worker threads', { timeout: 240_000 }, (
     expect(maxRelDiff(init, one.ckpt.tensors.get('student/blocks.0.attn.qkv.w')!)).toBeGreaterThan(1e-3);
     // Same seed and worker count, run as 1 step + resume + 2 steps: bit-identical to the straight run.
     await run('two-split', { ...RAW, workers: 2 }, { stopAfter: 1 });
+    fs.cpSync(path.join(tmp, 'two-split'), path.join(tmp, 'mixed'), { recursive: true }); // for the next test
     const resumed = await run('two-split', { ...RAW, workers: 2 }, { resume: true });
     expect(resumed.r.stepsThisRun).toBe(2);
     for (const [k, v] of two.ckpt.tensors) expect(Buffer.from(resumed.ckpt.tensors.get(k)!.buffer).equals(Buffer.from(v.buffer)), k).toBe(true);
@@ -105,7 +108,7 @@ describe('data-parallel training across worker threads', { timeout: 240_000 }, (
   });
 
   it('a resume with another worker count continues and says the sums run in another order', async () => {
-    await run('mixed', { ...RAW, workers: 2 }, { stopAfter: 1 });
+    // 'mixed' holds the step-1 checkpoint of a two-worker run (copied in the first test).
     const resumed = await run('mixed', { ...RAW, workers: 1 }, { resume: true });
     expect(resumed.r.steps).toBe(3);
     expect(resumed.lines.join('\n')).toMatch(/computed gradients with 2 worker\(s\), this one with 1: the steps continue/);

@@ -24,7 +24,7 @@ export interface WorkerSliceResult {
 }
 
 interface Pending {
-  resolve: (r: WorkerSliceResult) => void;
+  resolve: (r: WorkerSliceResult | Float32Array) => void;
   reject: (e: Error) => void;
 }
 
@@ -33,6 +33,7 @@ class GradientWorker {
   private failure: Error | null = null;
   /** The slice pixels this worker reads (shared; grown when a slice needs more). */
   private inputs: Float32Array = new Float32Array(new SharedArrayBuffer(0));
+  private views: SliceJob['views'] = [];
   readonly grads: Float32Array;
 
   private constructor(
@@ -65,6 +66,7 @@ class GradientWorker {
         w.pending = null;
         if (!p) return;
         if (r.kind === 'failed') return p.reject(new TrainError(`training worker ${index}: ${r.message}`));
+        if (r.kind === 'cls') return p.resolve(r.cls);
         const grads = new Map<string, Float32Array>();
         const present = new Set(r.present);
         for (const s of w.layout.slots) if (present.has(s.name)) grads.set(s.name, w.grads.subarray(s.offset, s.offset + s.length));
@@ -73,15 +75,19 @@ class GradientWorker {
     });
   }
 
-  run(id: number, input: SliceInput, centre: Float32Array, tauT: number): Promise<WorkerSliceResult> {
+  /** Posts a job; the slice's pixels are copied to the worker's input buffer unless `placed` (the step's second job). */
+  run<R extends WorkerSliceResult | Float32Array>(job: Omit<SliceJob, 'views' | 'rows' | 'weights'>, input: SliceInput, placed: boolean): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
-    const placed = placeSlice(input, this.inputs);
-    this.inputs = placed.buffer;
-    const job: SliceJob = { id, rows: input.rows, weights: input.weights, views: placed.views, centre, tauT };
-    if (placed.grown) job.inputBuffer = placed.buffer.buffer as SharedArrayBuffer;
+    const full: SliceJob = { ...job, rows: input.rows, weights: input.weights, views: this.views };
+    if (!placed) {
+      const p = placeSlice(input, this.inputs);
+      if (p.grown) full.inputBuffer = p.buffer.buffer as SharedArrayBuffer;
+      this.inputs = p.buffer;
+      this.views = full.views = p.views;
+    }
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(job);
+      this.pending = { resolve: resolve as (r: WorkerSliceResult | Float32Array) => void, reject };
+      this.worker.postMessage(full);
     });
   }
 
@@ -93,6 +99,8 @@ class GradientWorker {
 
 export class GradientWorkers {
   private nextId = 0;
+  /** The last globalCls() placed this step's slices in the workers' input buffers. */
+  private placed = false;
   private readonly weights: Float32Array;
 
   private constructor(
@@ -130,10 +138,26 @@ export class GradientWorkers {
     }
   }
 
-  /** Runs one slice per worker (inputs in worker order); results come back in the same order. */
-  run(inputs: SliceInput[], centre: Float32Array, tauT: number): Promise<WorkerSliceResult[]> {
+  /** Each worker's student CLS features of its slice's global views (inputs in worker order). */
+  globalCls(inputs: SliceInput[]): Promise<Float32Array[]> {
+    this.checkCount(inputs);
+    this.placed = true;
+    return Promise.all(inputs.map((input, i) => this.workers[i].run<Float32Array>({ id: this.nextId++, kind: 'cls', centre: new Float32Array(0), tauT: 0 }, input, false)));
+  }
+
+  /**
+   * Runs one slice per worker (inputs in worker order); results come back in the same order.
+   * `koleo`: per worker, KoLeo's gradient for its slice's global CLS features (after globalCls()).
+   */
+  run(inputs: SliceInput[], centre: Float32Array, tauT: number, koleo?: Float32Array[]): Promise<WorkerSliceResult[]> {
+    this.checkCount(inputs);
+    const placed = koleo !== undefined && this.placed;
+    this.placed = false;
+    return Promise.all(inputs.map((input, i) => this.workers[i].run<WorkerSliceResult>({ id: this.nextId++, kind: 'grad', centre, tauT, koleo: koleo?.[i] }, input, placed)));
+  }
+
+  private checkCount(inputs: SliceInput[]): void {
     if (inputs.length > this.workers.length) throw new Error(`${inputs.length} slices for ${this.workers.length} workers`);
-    return Promise.all(inputs.map((input, i) => this.workers[i].run(this.nextId++, input, centre, tauT)));
   }
 
   async close(): Promise<void> {

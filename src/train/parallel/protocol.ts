@@ -28,6 +28,11 @@ export interface ViewPlacement {
 
 export interface SliceJob {
   id: number;
+  /**
+   * `cls`: only the student's global-view CLS features (the first half of a step with KoLeo);
+   * `grad`: the slice's loss and gradients (with `koleo`, KoLeo's gradient is injected, not computed).
+   */
+  kind: 'cls' | 'grad';
   rows: number;
   weights: number[];
   views: ViewPlacement[];
@@ -35,6 +40,8 @@ export interface SliceJob {
   inputBuffer?: SharedArrayBuffer;
   centre: Float32Array;
   tauT: number;
+  /** KoLeo's gradient for this slice's global CLS features, [globalCount][rows][D]. */
+  koleo?: Float32Array;
 }
 
 /** Copies a slice's pixels into `buffer` (growing it when needed) and describes where they are. */
@@ -75,4 +82,5 @@ export function readSlice(job: Pick<SliceJob, 'rows' | 'weights' | 'views'>, buf
 export type WorkerReply =
   | { kind: 'ready' }
   | { kind: 'done'; id: number; loss: number; teacherLogits: Float32Array; /** Names of the parameters that received a gradient. */ present: string[] }
+  | { kind: 'cls'; id: number; cls: Float32Array }
   | { kind: 'failed'; id: number; message: string };

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend.js';
 import type { ParamMap } from '../model.js';
-import { sliceGradients } from '../slice-gradients.js';
+import { globalCls, sliceGradients } from '../slice-gradients.js';
 import { ownedVariable, overwrite, valuesOf } from './heap.js';
 import { readSlice, type SliceJob, type WorkerInit, type WorkerReply } from './protocol.js';
 
@@ -35,8 +35,13 @@ function loadWeights(): void {
 port.on('message', (job: SliceJob) => {
   try {
     if (job.inputBuffer) inputs = new Float32Array(job.inputBuffer);
-    loadWeights();
-    const r = sliceGradients(student, teacher as unknown as ParamMap, init.shape, init.cfg, readSlice(job, inputs), job.centre, job.tauT);
+    // A step publishes new weights before its first job (the `cls` one when KoLeo is exact).
+    if (job.kind === 'cls' || !job.koleo) loadWeights();
+    if (job.kind === 'cls') {
+      const cls = globalCls(student, init.shape, init.cfg, readSlice(job, inputs)).slice();
+      return reply({ kind: 'cls', id: job.id, cls }, [cls.buffer]);
+    }
+    const r = sliceGradients(student, teacher as unknown as ParamMap, init.shape, init.cfg, readSlice(job, inputs), job.centre, job.tauT, job.koleo);
     const present: string[] = [];
     for (const s of slots) {
       const g = r.grads.get(s.name);
