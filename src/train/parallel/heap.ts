@@ -2,8 +2,9 @@
 // Why it matters: on this kind of machine (a sandboxed VM) touching freshly allocated memory costs
 // ~25 us per 4 KiB page, so a dataSync() copy of the 5 MB of a tiny model's weights cost 30-40 ms of
 // CPU per step, more than the copy itself by two orders of magnitude. On the wasm backend a tensor's
-// values live in the wasm heap, whose pages stay mapped: we read and write them through views.
-// Other backends (cpu in the tests) fall back to dataSync / assign.
+// values live in the wasm heap, whose pages stay mapped: we read them through views, and new
+// tensors are written into heap memory the allocator reuses. Other backends (cpu in the tests) fall
+// back to dataSync.
 import * as tf from '@tensorflow/tfjs-core';
 
 interface HeapBackend {
@@ -30,17 +31,11 @@ export function tensorFrom(values: Float32Array, shape: number[]): tf.Tensor {
   return tf.tensor(heapBackend() ? values : values.slice(), shape, 'float32');
 }
 
-/** A variable that owns its buffer, so overwrite() may write into it. */
-export function ownedVariable(shape: number[], trainable: boolean): tf.Variable {
-  const z = tf.zeros(shape);
-  const v = tf.variable(z, trainable);
-  z.dispose();
-  return v;
-}
-
-/** Overwrites a variable created by ownedVariable() with `values` (in place on wasm). */
+/**
+ * Replaces a variable's values with a copy of `values`. Always a new tensor, never a write into the
+ * variable's buffer: the wasm backend caches XNNPACK operators (with the weights packed) per tensor,
+ * so a matmul would go on using the packed copy of the old values.
+ */
 export function overwrite(v: tf.Variable, values: Float32Array): void {
-  const b = heapBackend();
-  if (b) b.typedArrayFromHeap({ dataId: v.dataId, shape: v.shape, dtype: v.dtype }).set(values);
-  else v.assign(tf.tensor(values.slice(), v.shape, 'float32'));
+  tf.tidy(() => v.assign(tensorFrom(values, v.shape)));
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend.js';
 import type { ParamMap } from '../model.js';
 import { globalCls, sliceGradients } from '../slice-gradients.js';
-import { ownedVariable, overwrite, valuesOf } from './heap.js';
+import { overwrite, valuesOf } from './heap.js';
 import { readSlice, type SliceJob, type WorkerInit, type WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -20,8 +20,8 @@ const { slots, total } = init.layout;
 const student = new Map<string, tf.Variable>();
 const teacher = new Map<string, tf.Variable>();
 for (const s of slots) {
-  student.set(s.name, ownedVariable(s.shape, true));
-  teacher.set(s.name, ownedVariable(s.shape, false));
+  student.set(s.name, tf.variable(tf.zeros(s.shape), true));
+  teacher.set(s.name, tf.variable(tf.zeros(s.shape), false));
 }
 let inputs: Float32Array = new Float32Array(0);
 
