@@ -5,6 +5,7 @@ import { discoverCommand } from './discover.js';
 import { embedCommand } from './embed.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
+import { footprintsCommand } from './footprints.js';
 import { gridCommand } from './grid.js';
 import { importWeightsCommand } from './import-weights.js';
 import { inspectCommand } from './inspect.js';
@@ -29,6 +30,7 @@ export const COMMANDS: CommandSpec<any>[] = [
   shardCommand,
   inspectCommand,
   quicklookCommand,
+  footprintsCommand,
   validateCommand,
   mergeCommand,
   trainCommand,
