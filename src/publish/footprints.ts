@@ -96,7 +96,7 @@ export function defaultFootprintsFile(corpusDir: string, format: FootprintFormat
 
 /**
  * Writes one feature per tile (manifest order). The file appears whole or not at all: it is written under
- * `<file>.tmp` and renamed at the end, so a failure leaves any earlier file as it was.
+ * `<file>.tmp.<extension>` and renamed at the end, so a failure leaves any earlier file as it was.
  */
 export async function writeFootprints(corpusDir: string, opts: FootprintsOptions): Promise<FootprintsResult> {
   const spec = FOOTPRINT_FORMATS[opts.format];
@@ -108,8 +108,9 @@ export async function writeFootprints(corpusDir: string, opts: FootprintsOptions
   checkOutputDir(dirname(resolve(file)), 'footprints: output directory');
   const { manifest } = openCorpus(corpusDir);
 
-  // `<file>.tmp` as src/atomic-file.ts names them: `terrafm validate` reports one left in a corpus
-  const tmp = `${file}.tmp`;
+  // the temporary name ends in the format's extension: given a name without `.fgb`, GDAL's FlatGeobuf
+  // driver writes a directory of one file per layer instead of one file
+  const tmp = `${file}.tmp.${spec.extension}`;
   rmSync(tmp, { force: true });
   let features = 0;
   let ds: gdal.Dataset | undefined;

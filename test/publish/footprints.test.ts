@@ -1,7 +1,7 @@
 // `terrafm footprints`: each format is written from a small corpus and read back with the real GDAL
 // command-line tool (ogrinfo, spawned), as a GIS user on Debian's GDAL 3.6 (no Parquet driver) would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('footprints', () => {
       const file = join(out, `tiles.${ext}`);
       const r = await writeFootprints(dir, { format, out: file });
       expect(r).toEqual({ file, format, features: N });
+      expect(statSync(file).isFile()).toBe(true); // one file (FlatGeobuf writes a directory for a name without .fgb)
       const summary = ogrinfo('-al', '-so', file);
       expect(summary).toContain(`using driver \`${driver}' successful`);
       expect(summary).toMatch(/^Layer name: footprints$/m);
@@ -78,7 +79,7 @@ describe('footprints', () => {
       expect(t1).toContain('POLYGON ((9.01 45.0,9.019 45.0,9.019 45.009,9.01 45.009,9.01 45.0))');
       const t4 = fields(ogrinfo('-al', '-where', "tile_id = 'T000004'", file));
       expect(t4).toMatchObject({ shard: 'String: shard-00001.parquet', row: 'Integer: 1' });
-      expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
     });
   }
 
@@ -91,6 +92,15 @@ describe('footprints', () => {
     writeFileSync(file, 'old');
     await writeFootprints(dir, { format: 'geojson', overwrite: true });
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('writes one file whatever the name given (FlatGeobuf to a name without .fgb)', async () => {
+    const file = join(out, 'tiles-flatgeobuf.data');
+    await writeFootprints(dir, { format: 'flatgeobuf', out: file });
+    expect(statSync(file).isFile()).toBe(true);
+    const summary = ogrinfo('-al', '-so', file);
+    expect(summary).toContain("using driver `FlatGeobuf' successful");
+    expect(summary).toMatch(/^Feature Count: 5$/m);
   });
 
   it('the command parses its options, writes and says what it wrote', async () => {
