@@ -9,9 +9,9 @@ import { ShardError, UsageError } from '../errors.js';
 import { MODALITIES, WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../model/types.js';
 import { checkOutputDir } from '../output-dir.js';
 import { polygonToWkb } from '../parquet/wkb.js';
-import { classShares } from '../sample/stats.js';
 import { MANIFEST_FILE } from '../shard/manifest.js';
 import { openCorpus, openShard, readTileMetadata, type TileMetadata } from '../shard/reader.js';
+import { dominantClass } from './dominant-class.js';
 import { tileItem } from './stac-items.js';
 
 export const FOOTPRINT_FORMATS = {
@@ -53,10 +53,8 @@ const OGR_TYPE: Record<FieldKind, string> = { string: gdal.OFTString, integer: g
 export function footprintAttributes(t: TileMetadata): Record<string, Value> {
   // the nominal time and cloud cover follow the tile's STAC item, so the two descriptions agree
   const props = tileItem(t, '').properties;
-  const shares = classShares(t.classHistogram);
-  let dominant = 0;
-  for (let b = 1; b < shares.length; b++) if (shares[b] > shares[dominant]) dominant = b;
-  const dominantCode = shares[dominant] > 0 ? WORLDCOVER_CLASSES[dominant] : 0;
+  const dominant = dominantClass(t.classHistogram);
+  const shares = dominant.shares;
   return {
     tile_id: t.tileId,
     cell_id: t.cellId,
@@ -68,9 +66,9 @@ export function footprintAttributes(t: TileMetadata): Record<string, Value> {
     modalities: MODALITIES.filter((m) => t.modalities[m]).join(','),
     cloud_cover: (props['eo:cloud_cover'] as number | undefined) ?? null,
     sample_weight: t.sampleWeight,
-    dominant_class: dominantCode,
-    dominant_name: WORLDCOVER_NAMES[dominantCode],
-    dominant_share: dominantCode ? shares[dominant] : 0,
+    dominant_class: dominant.code,
+    dominant_name: WORLDCOVER_NAMES[dominant.code],
+    dominant_share: dominant.share,
     ...Object.fromEntries(CLASS_BINS.map(({ code, bin }) => [`share_${code}`, shares[bin]])),
   };
 }

@@ -1,9 +1,10 @@
 // The publish stage: after the corpus is written, describe it for others. corpus/collection.json and
 // corpus/items.parquet (STAC), corpus/README.md (dataset card) with its pictures (class shares, a map of
-// the cells, a quicklook mosaic) and a copy of the shard format (SHARDS.md). Reads the corpus, the scenes
-// table and the sampling report; changes none of them.
+// the cells, a quicklook mosaic) and a copy of the shard format (SHARDS.md); and, beside the sampling
+// report, sample/quicklooks.png of the drawn cells by class (the sample stage runs before tiles exist).
+// Reads the corpus, the scenes table and the sampling report; changes none of them.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
@@ -22,6 +23,9 @@ import { corpusMapSvg, type MapCell } from './map-svg.js';
 import { encodePngRgb } from '../image/png.js';
 import { mosaic, s1Quicklook, s2Quicklook, type RgbImage } from '../image/quicklook.js';
 import { CARD_FILE, writeCorpusStac } from './stac-collection.js';
+import { DrawnTileSelection, writeDrawnQuicklooks } from './drawn-quicklooks.js';
+import { readSampleWeights } from '../sample/outputs.js';
+import { SAMPLE_TABLE } from '../sample/pipeline-stage.js';
 
 const SHARDS_DOC = fileURLToPath(new URL('../../schemas/SHARDS.md', import.meta.url));
 const MOSAIC_TILES = 16;
@@ -68,7 +72,10 @@ export const publishStage: Stage = {
     const { manifest, statsJson } = openCorpus(corpusDir);
     const stac = await writeCorpusStac(corpusDir, { id: config.name, description: `TerraFM pretraining corpus written by terrafm-pipeline from ${basename(config.file)}; see ${CARD_FILE}.` });
 
-    // cells: every discovered cell, and which of them the corpus holds
+    // cells: every discovered cell, and which of them the corpus holds; the tiles of drawn cells to show
+    // in the sampling report, by class
+    const sampleTable = join(runDir, SAMPLE_TABLE);
+    const drawn = existsSync(sampleTable) ? new DrawnTileSelection(new Set((await readSampleWeights(sampleTable)).keys())) : undefined;
     const tiled = new Set<string>();
     const epsgs = new Set<number>();
     for (const s of manifest.shards) {
@@ -77,6 +84,7 @@ export const publishStage: Stage = {
         for await (const t of readTileMetadata(shard)) {
           tiled.add(t.cellId);
           epsgs.add(t.epsg);
+          drawn?.add(t);
         }
       } finally {
         await shard.close();
@@ -106,6 +114,7 @@ export const publishStage: Stage = {
     const ql = await quicklookMosaic(corpusDir, !config.tile.s1Db);
     if (ql) write('quicklooks.png', encodePngRgb(ql.width, ql.height, ql.rgb));
     copyFileSync(SHARDS_DOC, join(corpusDir, 'SHARDS.md'));
+    const drawnLooks = drawn ? await writeDrawnQuicklooks(corpusDir, drawn, dirname(sampleTable)) : undefined;
 
     const card = datasetCard({
       name: config.name,
@@ -125,11 +134,12 @@ export const publishStage: Stage = {
       stats: statsJson,
       report,
       pictures: { classShares: 'class-shares.png', map: 'map.png', quicklooks: ql ? 'quicklooks.png' : undefined },
+      drawnQuicklooks: drawnLooks ? relative(corpusDir, drawnLooks.png) : undefined,
     });
     write(CARD_FILE, card);
     return {
       status: 'ok',
-      summary: { card: join(corpusDir, CARD_FILE), collection: stac.collection, items: stac.items, itemsTable: stac.table, pictures: ['class-shares.png', 'map.png', ...(ql ? ['quicklooks.png'] : [])].map((p) => relative(runDir, join(corpusDir, p))) },
+      summary: { card: join(corpusDir, CARD_FILE), collection: stac.collection, items: stac.items, itemsTable: stac.table, pictures: [...['class-shares.png', 'map.png', ...(ql ? ['quicklooks.png'] : [])].map((p) => relative(runDir, join(corpusDir, p))), ...(drawnLooks ? [relative(runDir, drawnLooks.png)] : [])] },
     };
   },
 };

@@ -21,15 +21,16 @@ export interface PointGeometry {
 
 /** Writes the columns; with `points`, also a WKB `geometry` and a `bbox` column and the `geo` metadata. */
 export function writeColumns(filename: string, columns: Column[], kv: Record<string, string> = {}, points?: PointGeometry): void {
-  const columnData: ColumnSource[] = columns.map((c) => ({ name: c.name, type: c.type, data: Array.isArray(c.data) ? c.data : Array.from(c.data), nullable: false }));
-  let schema = schemaFromColumnData({ columnData });
+  const typed: ColumnSource[] = columns.map((c) => ({ name: c.name, type: c.type, data: Array.isArray(c.data) ? c.data : Array.from(c.data), nullable: false }));
+  let schema = schemaFromColumnData({ columnData: typed });
+  // the types are in `schema` now; hyparquet-writer refuses a column type given beside a schema
+  const columnData: ColumnSource[] = typed.map(({ type: _t, nullable: _n, ...rest }) => rest);
   const kvMetadata = Object.entries(kv).map(([key, value]) => ({ key, value }));
   if (points) {
     const n = points.lon.length;
     const boxes: BBoxStruct[] = Array.from({ length: n }, (_, i) => bboxStruct([[points.lon[i], points.lat[i]]]));
     const wkb = Array.from({ length: n }, (_, i) => pointToWkb(points.lon[i], points.lat[i]));
-    const plain = columnData.map(({ type: _t, nullable: _n, ...rest }) => rest);
-    columnData.splice(0, columnData.length, ...plain, { name: GEOMETRY_COLUMN, data: wkb, statistics: false }, { name: BBOX_COLUMN, data: boxes });
+    columnData.push({ name: GEOMETRY_COLUMN, data: wkb, statistics: false }, { name: BBOX_COLUMN, data: boxes });
     // hyparquet-writer bundles its own hyparquet copy; the SchemaElement shapes are the same
     schema = [{ ...schema[0], num_children: (schema[0].num_children ?? 0) + 2 }, ...schema.slice(1), ...(geoSchemaElements() as typeof schema)];
     kvMetadata.push({ key: 'geo', value: JSON.stringify(geoMetadata(['Point'], boxes.reduce<BBoxArray | undefined>(extendBBox, undefined))) });

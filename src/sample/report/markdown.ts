@@ -80,5 +80,11 @@ export function reportMarkdown(r: SampleReport): string {
     }
     if (p.notes.length > 0) out.push(`## Notes: ${p.label}\n\n${p.notes.map((n) => `- ${n}`).join('\n')}`);
   }
+  out.push(
+    '## Quicklooks of the drawn cells\n\n' +
+      'The sample is drawn before any tile is cut, so this report cannot show them. `terrafm run` writes them beside it in its publish stage, ' +
+      'once the tiles exist: `quicklooks.png` (the stored S2 and S1 quicklooks of the first tiles of drawn cells, a row per dominant WorldCover class) ' +
+      'and `quicklooks.json` (which tiles). For any corpus: `terrafm quicklook <corpus> --out <dir>`.',
+  );
   return out.join('\n\n') + '\n';
 }
