@@ -112,7 +112,7 @@ export function datasetCard(c: CardInput): string {
     bandSection(c.stats),
     ...(c.pictures.quicklooks ? [`![Quicklooks](${c.pictures.quicklooks})`, '', '*Quicklooks of the first tiles: Sentinel-2 true colour (B04, B03, B02) and Sentinel-1 false colour (VV, VH, VV/VH in dB), each stretched between its 2nd and 98th percentile.*', ''] : []),
     // outside the corpus folder, so named rather than embedded: the card must render when the corpus is shared alone
-    ...(c.drawnQuicklooks ? [`The same quicklooks of the drawn cells, a row per dominant WorldCover class, are \`${c.drawnQuicklooks}\` in the run directory, beside the sampling report.`, ''] : []),
+    ...(c.drawnQuicklooks ? [`The stored quicklooks of the drawn cells, a row per dominant WorldCover class, are in \`${c.drawnQuicklooks}\` (run directory, beside the sampling report).`, ''] : []),
     '## Licences and required attribution',
     '',
     table(['source', 'licence', 'attribution to give'], [

@@ -134,6 +134,6 @@ describe('quicklooks of the drawn cells', () => {
     expect((outcome.summary as { pictures: string[] }).pictures).toContain(join('sample', 'quicklooks.png'));
     const index = JSON.parse(readFileSync(join(runDir, 'sample', 'quicklooks.json'), 'utf8'));
     expect(index.classes.map((c: { code: number; tiles_drawn: number }) => [c.code, c.tiles_drawn])).toEqual([[10, 1], [40, 4], [0, 1]]);
-    expect(readFileSync(join(runDir, 'corpus', 'README.md'), 'utf8')).toContain('a row per dominant WorldCover class, are `../sample/quicklooks.png` in the run directory');
+    expect(readFileSync(join(runDir, 'corpus', 'README.md'), 'utf8')).toContain('a row per dominant WorldCover class, are in `../sample/quicklooks.png` (run directory');
   });
 });
