@@ -9,7 +9,7 @@
 // table alone is ~7 GB RSS), so its figures are taken at the default N.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './harness.js';
@@ -24,6 +24,8 @@ interface WorkerResult {
   peakRssMiB: number;
   baseRssMiB: number;
   readSeconds?: number;
+  /** CPU time (all threads of the worker) spent reading back. */
+  readCpuSeconds?: number;
 }
 
 /**
@@ -67,10 +69,12 @@ async function worker(kind: string, n: number, dir: string): Promise<WorkerResul
     const seconds = (performance.now() - t0) / 1000 - genSeconds;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     const r0 = performance.now();
+    const c0 = process.cpuUsage();
     let rows = 0;
     for await (const _t of iterateTiles(dir)) rows++;
     if (rows !== n) throw new Error(`read back ${rows} tiles, wrote ${n}`);
-    return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000 };
+    const cpu = process.cpuUsage(c0);
+    return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000, readCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const { polygonToWkb } = await import('../src/parquet/wkb.js');
@@ -130,14 +134,24 @@ export default async function (ctx: BenchContext): Promise<void> {
   const reps = Number(process.env.SHARD_BENCH_REPS ?? (ctx.quick ? 1 : 2));
   const ours: WorkerResult[] = [];
   const duck: WorkerResult[] = [];
+  // every figure here moves with other load on the machine (2 shared cores): say how much there was
+  const load0 = loadavg()[0];
   for (let r = 0; r < reps; r++) ours.push(runWorker('ours', n));
+  const loadNote = `1-min load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
   const mbps = (w: WorkerResult) => w.payloadMB / w.seconds;
   const what = `${n} tiles x 28 channels at ${SIZE} px (${ours[0].payloadMB.toFixed(0)} MB payload)`;
-  ctx.record({ name: `shard write (hyparquet-writer + zstd 3), ${what}`, unit: 'MB/s', values: ours.map(mbps), note: `target >= DuckDB below; files ${ours[0].fileMB.toFixed(0)} MB` });
+  ctx.record({ name: `shard write (hyparquet-writer + zstd 3), ${what}`, unit: 'MB/s', values: ours.map(mbps), note: `target >= DuckDB below; files ${ours[0].fileMB.toFixed(0)} MB; ${loadNote}` });
   ctx.record({ name: `shard write peak RSS, ${what}`, unit: 'MiB', values: ours.map((w) => w.peakRssMiB), note: `row group <= 32 tiles / 64 MiB (zstd pages compressed ahead on the libuv pool); RSS before writing ${ours[0].baseRssMiB.toFixed(0)} MiB` });
-  ctx.record({ name: `shard read (iterateTiles, all columns decoded), ${what}`, unit: 'MB/s', values: ours.map((w) => w.payloadMB / w.readSeconds!) });
+  ctx.record({ name: `shard read (iterateTiles, all columns decoded), ${what}`, unit: 'MB/s', values: ours.map((w) => w.payloadMB / w.readSeconds!), note: `wall time of one thread: it drops with other load on the machine (${loadNote})` });
+  ctx.record({
+    name: `shard read per CPU-second, ${what}`,
+    unit: 'MB/s',
+    values: ours.map((w) => w.payloadMB / w.readCpuSeconds!),
+    note: 'payload over the reader\'s CPU time: steadier than wall time, though load still slows it; zstd page decoding (@toondepauw/node-zstd) is about 80 % of it',
+  });
+  const loadDuck = loadavg()[0];
   for (let r = 0; r < reps; r++) duck.push(runWorker('duckdb', n));
-  ctx.record({ name: `DuckDB appender + COPY (FORMAT parquet, COMPRESSION zstd), ${what}`, unit: 'MB/s', values: duck.map(mbps), note: `peer, same rows (no list columns); file ${duck[0].fileMB.toFixed(0)} MB` });
+  ctx.record({ name: `DuckDB appender + COPY (FORMAT parquet, COMPRESSION zstd), ${what}`, unit: 'MB/s', values: duck.map(mbps), note: `peer, same rows (no list columns); file ${duck[0].fileMB.toFixed(0)} MB; 1-min load average ${loadDuck.toFixed(1)} -> ${loadavg()[0].toFixed(1)}` });
   ctx.record({ name: `DuckDB peak RSS, ${what}`, unit: 'MiB', values: duck.map((w) => w.peakRssMiB), note: 'in-memory table (every row is held before COPY), memory_limit 12GB' });
 }
 
