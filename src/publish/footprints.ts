@@ -102,6 +102,7 @@ export async function writeFootprints(corpusDir: string, opts: FootprintsOptions
   if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw new UsageError(`footprints: ${corpusDir} is not a directory; expected a corpus directory (with ${MANIFEST_FILE})`);
   if (!existsSync(join(corpusDir, MANIFEST_FILE))) throw new UsageError(`footprints: ${corpusDir} is not a corpus: it has no ${MANIFEST_FILE}; expected the corpus directory of a run (e.g. runs/demo/corpus)`);
   const file = opts.out ?? defaultFootprintsFile(corpusDir, opts.format);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`footprints: --out ${file} is a directory; expected a file path such as ${join(file, `footprints.${spec.extension}`)}`);
   if (existsSync(file) && !opts.overwrite) throw new UsageError(`footprints: ${file} exists; pass --overwrite to replace it, or --out <file> for another file`);
   checkOutputDir(dirname(resolve(file)), 'footprints: output directory');
   const { manifest } = openCorpus(corpusDir);

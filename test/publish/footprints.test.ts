@@ -127,5 +127,6 @@ describe('footprints', () => {
     expect(existsSync(join(notCorpus, 'footprints.gpkg'))).toBe(false);
     await expect(writeFootprints(join(out, 'absent'), { format: 'gpkg' })).rejects.toThrow(`footprints: ${join(out, 'absent')} is not a directory; expected a corpus directory (with manifest.json)`);
     await expect(writeFootprints(dir, { format: 'gpkg', out: join(dir, 'manifest.json', 'x.gpkg') })).rejects.toThrow('is a file, not a directory');
+    await expect(writeFootprints(dir, { format: 'gpkg', out, overwrite: true })).rejects.toThrow(`footprints: --out ${out} is a directory; expected a file path such as ${join(out, 'footprints.gpkg')}`);
   });
 });
