@@ -106,7 +106,7 @@ describe('quicklooks of the drawn cells', () => {
     const drawn = [1, 2, 3].map((b) => pic.bands.get(b).pixels.get(x, y));
     pic.close();
     const want = [0, 1, 2].map((c) => q.rgb[(32 * q.width + 32) * 3 + c]);
-    drawn.forEach((v, c) => expect(Math.abs(v - want[c])).toBeLessThanOrEqual(48));
+    drawn.forEach((v, c) => expect(Math.abs(v - want[c])).toBeLessThanOrEqual(12)); // resampled at 1.5x; white (not drawn) would be far off
   });
 
   it('writes nothing when the shards carry no quicklooks', async () => {
