@@ -94,7 +94,7 @@ export class RasterError extends TerrafmError {
   readonly href: string;
   constructor(href: string, message: string, cause?: unknown) {
     super('raster', `${href}: ${message}`, { cause });
-    this.href = href;
+    this.href = redactText(href);
   }
 }
 

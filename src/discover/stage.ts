@@ -15,6 +15,7 @@ import { coverArea, Grid } from './grid/index.js';
 import { pairCell, type PairingRules } from './pairing/pair.js';
 import { ScenesTableWriter } from './scenes-table.js';
 import { openStacSource } from './stac/index.js';
+import { stacOptionsFor } from './stac/from-config.js';
 import type { SearchRequest, StacSource, StacSourceOptions } from './stac/types.js';
 import { MISSING_REASONS, type CellScenes, type DiscoverResult, type DiscoverSummary, type MissingReason } from './types.js';
 
@@ -105,15 +106,11 @@ export function pairingRules(config: DiscoverInput): PairingRules {
 function defaultOpener(config: DiscoverInput, outDir: string) {
   return (_key: SourceName, cfg: SourceConfig): StacSource => {
     const opts: StacSourceOptions = {
-      provider: cfg.provider as StacSourceOptions['provider'],
-      url: cfg.url,
-      catalog: cfg.catalog,
-      bandAssets: cfg.bandAssets,
+      ...stacOptionsFor(cfg),
       concurrency: config.discover.concurrency,
       timeoutMs: config.discover.timeoutS * 1000,
       retries: config.discover.maxAttempts,
       cacheDir: config.discover.cache ? join(outDir, 'cache', 'stac') : undefined,
-      subscriptionKey: cfg.subscriptionKeyEnv ? process.env[cfg.subscriptionKeyEnv] : undefined,
     };
     return openStacSource(opts);
   };

@@ -20,7 +20,8 @@ export function storedHref(href: string): string {
   return stored;
 }
 
-/** Signs an href for reading (e.g. Planetary Computer SAS); returns it unchanged when not needed. */
+/** Patches an href for reading (odc-stac's `patch_url`; e.g. Planetary Computer SAS, see
+ *  link-access.ts); returns it unchanged when not needed. */
 export type HrefSigner = (href: string) => Promise<string>;
 
 /** The href to read: credentials from memory, then the signer. */
@@ -35,6 +36,13 @@ const VSICURL = '/vsicurl/';
 export async function readableGdalPath(gdalPath: string, sign?: HrefSigner): Promise<string> {
   if (!gdalPath.startsWith(VSICURL)) return gdalPath;
   return `${VSICURL}${await readableHref(gdalPath.slice(VSICURL.length), sign)}`;
+}
+
+/** What a read of `href` (opened as `gdalPath`, from gdalPathFor) reaches, as the access policy
+ *  judges it: the URL behind /vsicurl/, an s3:// or gs:// href itself, or the local path. */
+export function readTarget(href: string, gdalPath: string): string {
+  if (gdalPath.startsWith(VSICURL) && !href.startsWith('/vsi')) return gdalPath.slice(VSICURL.length);
+  return /^(s3|gs):\/\//i.test(href) ? href : gdalPath;
 }
 
 /** Where GDAL reads an href from: http(s) through /vsicurl/ (range reads), s3:// and gs:// through

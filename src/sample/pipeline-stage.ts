@@ -8,13 +8,12 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { SamplingConfig } from '../config/sections/sampling.js';
 import type { SourcesConfig } from '../config/sections/sources.js';
-import { assetAccessFor } from '../discover/stac/asset-access.js';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
 import type { Stage } from '../pipeline/stage.js';
 import { cellsFromRecords } from './landcover/cells-input.js';
 import { joinPassedCells, passedCellsFromRecords } from './passed-cells.js';
-import { landcoverStep, sampleStep } from './stage.js';
+import { landcoverLinks, landcoverStep, sampleStep } from './stage.js';
 
 /** Where the drawn sample goes; the tile stage reads it. */
 export const SAMPLE_TABLE = path.join('sample', 'sample.parquet');
@@ -54,7 +53,7 @@ export const sampleStage: Stage = {
     const sources = (ctx.config as { sources?: SourcesConfig }).sources;
     const lc = await landcoverStep(cells, cfg.landcover, path.join(ctx.runDir, 'landcover'), {
       perCellHrefs: hrefs,
-      access: sources ? assetAccessFor(sources).landcover : undefined,
+      links: sources ? landcoverLinks(sources) : undefined,
       onProgress: (done, total) => {
         if (done % 1000 === 0 || done === total) ctx.log.debug(`landcover: ${done}/${total} cells`);
       },

@@ -3,6 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SamplingConfig } from '../config/sections/sampling.js';
+import type { SourcesConfig } from '../config/sections/sources.js';
+import { stacOptionsFor } from '../discover/stac/from-config.js';
 import { openStacSource } from '../discover/stac/index.js';
 import type { StacSource } from '../discover/stac/types.js';
 import { StageError } from '../errors.js';
@@ -11,6 +13,8 @@ import { gdalLandcoverReader } from './landcover/gdal-reader.js';
 import { runLandcoverPass, type LandcoverPassResult } from './landcover/pass.js';
 import { cellLonLatBBox, type LandcoverCell } from './landcover/plan.js';
 import type { AssetAccess } from '../net/access-policy.js';
+import { assetAccessFor, assetPatcherFor } from '../net/link-access.js';
+import type { HrefSigner } from '../net/links.js';
 import { perCellHrefSource, rasterFileSource, tileHrefSource, type LandcoverSource } from './landcover/sources.js';
 import { stacWorldCoverHrefs, unionBBox } from './landcover/stac-tiles.js';
 import { classFrequencies, writeClassFrequencies, writeLandcoverTable, type ClassFrequencies } from './landcover/table.js';
@@ -22,34 +26,52 @@ import { runSampling, type SampleRun } from './run.js';
 export const LANDCOVER_TABLE = 'landcover.parquet';
 export const CLASS_FREQUENCIES = 'class-frequencies.json';
 
-/** Planetary Computer blob hrefs need a SAS token; everything else is read as is. */
-function signerFor(hrefs: string[], stac?: StacSource): ((h: string) => Promise<string>) | undefined {
-  if (!hrefs.some((h) => /\.blob\.core\.windows\.net\//.test(h))) return undefined;
-  const pc = stac ?? openStacSource({ provider: 'planetary-computer' });
-  return (h) => pc.signHref(h);
+/**
+ * How the land-cover pass reaches its maps: the catalog an esa-worldcover search goes to (with its
+ * credentials), the href patcher every read goes through (link-access.ts: PC blobs are signed) and
+ * the access policy for hrefs that items named.
+ */
+export interface LandcoverLinks {
+  /** Catalog searched when no map is configured and discovery chose none; default anonymous PC. */
+  stac?: StacSource;
+  /** Collection of that search; default `esa-worldcover`. */
+  collection?: string;
+  /** Default: the patcher of no pipeline (anonymous PC signing of PC blobs). */
+  sign?: HrefSigner;
+  access?: AssetAccess;
+}
+
+/** The land-cover links of a pipeline's sources: its `landcover` catalog, its patcher and policy. */
+export function landcoverLinks(sources: SourcesConfig): LandcoverLinks {
+  const lc = sources.landcover;
+  return {
+    ...(lc && lc.provider !== 'file' ? { stac: openStacSource(stacOptionsFor(lc)), collection: lc.collection } : {}),
+    sign: assetPatcherFor(sources),
+    access: assetAccessFor(sources).landcover,
+  };
 }
 
 /**
  * Where the map comes from, in this order: the configured raster or hrefs; else per-cell hrefs that
  * discovery chose; else a STAC search of esa-worldcover under the cells. Hrefs that items named (per
- * cell, or from the search) pass `access`, the land-cover source's asset access policy, when the
+ * cell, or from the search) pass `links.access`, the land-cover source's asset access policy, when the
  * pipeline's sources are known. Configured rasters and hrefs are the user's own and are read as given.
  */
 export async function resolveLandcoverSource(
   cfg: SamplingConfig['landcover'],
   cells: readonly LandcoverCell[],
   perCell: Map<string, string[]>,
-  stac?: StacSource,
-  access?: AssetAccess,
+  links: LandcoverLinks = {},
 ): Promise<LandcoverSource> {
   const src = cfg.source;
+  const sign = links.sign ?? assetPatcherFor(undefined);
   if (src.kind === 'raster') return rasterFileSource(src.path);
-  if (src.kind === 'hrefs') return tileHrefSource(src.hrefs, signerFor(src.hrefs, stac));
-  if (perCell.size > 0) return perCellHrefSource(perCell, signerFor([...perCell.values()].flat(), stac), access);
-  const s = stac ?? openStacSource({ provider: 'planetary-computer' });
-  const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(cellLonLatBBox)) });
+  if (src.kind === 'hrefs') return tileHrefSource(src.hrefs, sign);
+  if (perCell.size > 0) return perCellHrefSource(perCell, sign, links.access);
+  const s = links.stac ?? openStacSource({ provider: 'planetary-computer' });
+  const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(cellLonLatBBox)), collection: links.collection });
   if (hrefs.length === 0) throw new StageError('landcover', `the ${s.provider} STAC search found no esa-worldcover tiles under the cells`);
-  return tileHrefSource(hrefs, (h) => s.signHref(h), access);
+  return tileHrefSource(hrefs, sign, links.access);
 }
 
 export interface LandcoverStepResult {
@@ -65,10 +87,10 @@ export async function landcoverStep(
   cells: readonly LandcoverCell[],
   cfg: SamplingConfig['landcover'],
   outDir: string,
-  opts: { perCellHrefs?: Map<string, string[]>; stac?: StacSource; access?: AssetAccess; onProgress?: (done: number, total: number) => void } = {},
+  opts: { perCellHrefs?: Map<string, string[]>; links?: LandcoverLinks; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<LandcoverStepResult> {
   if (cells.length === 0) throw new StageError('landcover', 'no cells to read; expected at least one grid cell');
-  const source = await resolveLandcoverSource(cfg, cells, opts.perCellHrefs ?? new Map(), opts.stac, opts.access);
+  const source = await resolveLandcoverSource(cfg, cells, opts.perCellHrefs ?? new Map(), opts.links);
   const reader = gdalLandcoverReader({ resampling: cfg.resampling });
   try {
     const result = await runLandcoverPass(cells, source, reader, { resolutionM: cfg.resolutionM, concurrency: cfg.concurrency, onProgress: opts.onProgress });

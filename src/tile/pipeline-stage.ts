@@ -14,8 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
-import { assetAccessFor, assetSignerFor } from '../discover/stac/asset-access.js';
-import { readableGdalPath } from '../net/links.js';
+import { assetAccessFor, assetPatcherFor } from '../net/link-access.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { MODALITIES, type Modality } from '../model/types.js';
 import { StageError, UsageError } from '../errors.js';
@@ -25,9 +24,8 @@ import { readSampleWeights } from '../sample/outputs.js';
 import { SAMPLE_TABLE } from '../sample/pipeline-stage.js';
 import { openShardSink, type ShardSink } from '../shard/index.js';
 import { appendJournal, journalShard } from '../shard/journal.js';
-import { configureGdal } from './gdal-env.js';
 import { prepareResume } from '../shard/resume.js';
-import { failuresJsonLines, gdalBandReader, planTiles, runTiles, type BandReader, type TileFailure, type TilePlan } from './index.js';
+import { failuresJsonLines, planTiles, runTiles, type BandReader, type TileFailure, type TilePlan } from './index.js';
 
 export const CORPUS_DIR = 'corpus';
 export const TILE_FAILURES = 'tile-failures.jsonl';
@@ -40,12 +38,6 @@ interface TileProgress {
   nextTileId: string | null;
   /** Failure and skip rows of plan tiles before nextIndex not reported by earlier lines. */
   failures: TileFailure[];
-}
-
-/** Reads through the hrefs' readable form: credentials from memory or the signer, never stored. */
-function readableReader(config: PipelineConfig, base: BandReader): BandReader {
-  const sign = assetSignerFor(config.sources);
-  return { read: async (band, grid) => base.read({ ...band, gdalPath: await readableGdalPath(band.gdalPath, sign) }, grid) };
 }
 
 /** Folder of each modality's local static catalog: the corpus records hrefs relative to it. */
@@ -132,9 +124,7 @@ export const tileStage: Stage = {
     for (let i = 0; i < start; i++) progress.tick();
     let ok = resumedTiles;
     try {
-      // runTiles configures GDAL (HTTP retries, cache) only for its own reader; this one wraps it.
-      if (!readerOverride) configureGdal(config.tile);
-      for await (const r of runTiles(todo, { config: config.tile, reader: readerOverride ?? readableReader(config, gdalBandReader) })) {
+      for await (const r of runTiles(todo, { config: config.tile, reader: readerOverride, sign: assetPatcherFor(config.sources) })) {
         if ('stage' in r) {
           pending.push(r);
           if (r.kind === 'failure' && ctx.failFast) {

@@ -10,7 +10,7 @@ import { extentRing } from '../discover/grid/grid.js';
 import { parseUtmEpsg } from '../discover/grid/utm.js';
 import { StageError } from '../errors.js';
 import { checkAssetAccess, type AccessRule, type AssetAccess } from '../net/access-policy.js';
-import { gdalPathFor } from '../net/links.js';
+import { gdalPathFor, readTarget } from '../net/links.js';
 import { warpArgs, type GdalOutputType, type TargetGrid } from './warp-args.js';
 
 /** What the tile stage needs per cell: the cell and, per source, the chosen scenes in mosaic order
@@ -171,14 +171,6 @@ class PlanProblem extends Error {
   constructor(readonly href: string, message: string, readonly rule?: AccessRule) {
     super(message);
   }
-}
-
-const VSICURL = '/vsicurl/';
-
-/** What a planned read reaches: the URL behind /vsicurl/, a remote href, or the resolved local path. */
-function readTarget(href: string, gdalPath: string): string {
-  if (gdalPath.startsWith(VSICURL) && !href.startsWith('/vsi')) return gdalPath.slice(VSICURL.length);
-  return /^(s3|gs):\/\//i.test(href) ? href : gdalPath;
 }
 
 function bandSource(

@@ -6,6 +6,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Modality, ModalityTensor, TileRecord, TypedPixels } from '../model/types.js';
 import { StageError, UsageError, errorMessage } from '../errors.js';
 import { redactText, stripCredentials } from '../redact.js';
+import { readableGdalPath, type HrefSigner } from '../net/links.js';
 import type { TileConfig } from '../config/sections/tile.js';
 import type { BandSource, LayerPlan, ModalityPlan, TileJob, TilePlan } from './plan.js';
 import { type TileFailure, TileStepError } from './failure.js';
@@ -18,6 +19,8 @@ export interface RunTilesOptions {
   config: TileConfig;
   /** Pixel source; default GDAL. */
   reader?: BandReader;
+  /** Href patcher (link-access.ts) run on each band's href just before its read, e.g. PC SAS signing. */
+  sign?: HrefSigner;
   /** Overrides `config.concurrency`. gdal-async runs on libuv's thread pool (4 threads unless
    *  UV_THREADPOOL_SIZE is set before start), so values above 4 need that variable too. */
   concurrency?: number;
@@ -178,6 +181,12 @@ export async function processTile(job: TileJob, ctx: Ctx): Promise<TileRecord | 
   }
 }
 
+/** Reads through the hrefs' readable form (credentials from memory, then the patcher), made just
+ *  before each read: plans, records and failure rows only ever hold the stored href. */
+function readableReader(base: BandReader, sign: HrefSigner | undefined): BandReader {
+  return { read: async (band, grid) => base.read({ ...band, gdalPath: await readableGdalPath(band.gdalPath, sign) }, grid) };
+}
+
 /** Streams the plan's tiles in plan order (sorted by tile id): TileRecords and failure/skip rows. */
 export async function* runTiles(plan: TilePlan, opts: RunTilesOptions): AsyncGenerator<TileRecord | TileFailure> {
   const concurrency = opts.concurrency ?? opts.config.concurrency;
@@ -186,7 +195,7 @@ export async function* runTiles(plan: TilePlan, opts: RunTilesOptions): AsyncGen
   }
   const reader = opts.reader ?? gdalBandReader;
   if (reader === gdalBandReader) configureGdal(opts.config);
-  const ctx: Ctx = { reader, limit: pLimit(concurrency) };
+  const ctx: Ctx = { reader: readableReader(reader, opts.sign), limit: pLimit(concurrency) };
   // Tiles started ahead of the one being consumed: enough to keep every warp slot busy, no more.
   const window = concurrency + 1;
   const pending: Promise<TileRecord | TileFailure>[] = [];

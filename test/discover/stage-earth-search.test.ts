@@ -39,9 +39,6 @@ class RecordedSource implements StacSource {
       if (req.collections.includes(it.collection) && it.bbox[0] <= b[2] && it.bbox[2] >= b[0] && it.bbox[1] <= b[3] && it.bbox[3] >= b[1]) yield it;
     }
   }
-  async signHref(href: string) {
-    return href;
-  }
 }
 
 const src = (collection: string, altCollections: string[] = []): SourceConfig => sourceConfig({ provider: 'earth-search', collection, altCollections });

@@ -37,9 +37,6 @@ class FakeSource implements StacSource {
       if (boxes.some((b) => it.bbox[0] <= b[2] && it.bbox[2] >= b[0] && it.bbox[1] <= b[3] && it.bbox[3] >= b[1])) yield it;
     }
   }
-  async signHref(href: string) {
-    return href;
-  }
 }
 
 const src = sourceConfig;

@@ -111,7 +111,6 @@ describe('landcover from a STAC search', () => {
       yield item('ESA_WorldCover_10m_2021_v200_N00E006', '2021-01-01T00:00:00Z', TILE);
       yield item('ESA_WorldCover_10m_2020_v100_N00E006', '2020-01-01T00:00:00Z', TILE_2020);
     },
-    signHref: async (h: string) => h,
   };
   it('searches esa-worldcover once over the cells and reads the newest tile', async () => {
     const sink = { write: () => true } as unknown as NodeJS.WritableStream;

@@ -32,7 +32,7 @@ export async function runLandcoverCommand(opts: LandcoverCommandOptions, out: No
     cells = f.cells;
     perCellHrefs = f.hrefs;
   }
-  const r = await landcoverStep(cells, opts.landcover, opts.out, { perCellHrefs, stac: opts.stac });
+  const r = await landcoverStep(cells, opts.landcover, opts.out, { perCellHrefs, links: { stac: opts.stac } });
   const rate = cells.length / Math.max(r.result.elapsedS, 1e-9);
   out.write(
     `landcover: ${cells.length} cells from ${r.source} at ${opts.landcover.resolutionM} m in ${r.result.elapsedS.toFixed(1)} s ` +

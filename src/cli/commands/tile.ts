@@ -7,7 +7,8 @@ import { loadPipelineFile } from '../../config/load.js';
 import { normalise as normaliseTile, type TileConfig } from '../../config/sections/tile.js';
 import { readScenesTable } from '../../discover/scenes-table.js';
 import { planTiles, type PlanAccess, type TileSourceInput } from '../../tile/plan.js';
-import { assetAccessFor } from '../../discover/stac/asset-access.js';
+import { assetAccessFor, assetPatcherFor } from '../../net/link-access.js';
+import type { HrefSigner } from '../../net/links.js';
 import { tileAll, type TileRunSummary } from '../../tile/run.js';
 import { writeTileCogs } from '../../tile/cog.js';
 import { failuresJsonLines, formatFailuresTable } from '../../tile/failures-table.js';
@@ -53,16 +54,17 @@ export async function readTileInputs(file: string): Promise<TileSourceInput[]> {
   }
 }
 
-/** Tile settings and, with a pipeline, its sources' asset access policy (without one: not checked). */
-function tileConfigOf(pipeline: string | undefined): { config: TileConfig; access?: PlanAccess } {
-  if (!pipeline) return { config: normaliseTile(undefined) };
+/** Tile settings and, with a pipeline, its sources' asset access policy (without one: not checked)
+ *  and href patcher (without one: anonymous Planetary Computer signing of PC blobs). */
+function tileConfigOf(pipeline: string | undefined): { config: TileConfig; access?: PlanAccess; sign: HrefSigner } {
+  if (!pipeline) return { config: normaliseTile(undefined), sign: assetPatcherFor(undefined) };
   const cfg = loadPipelineFile(pipeline);
-  return { config: cfg.tile ?? normaliseTile(undefined), access: assetAccessFor(cfg.sources) };
+  return { config: cfg.tile ?? normaliseTile(undefined), access: assetAccessFor(cfg.sources), sign: assetPatcherFor(cfg.sources) };
 }
 
 export async function runTileCommand(opts: TileCommandOptions, io?: CommandIO): Promise<TileRunSummary & { cogFiles: number }> {
   const out = io?.stdout ?? process.stdout;
-  const { config, access } = tileConfigOf(opts.pipeline);
+  const { config, access, sign } = tileConfigOf(opts.pipeline);
   let inputs = await readTileInputs(opts.scenes);
   if (opts.cells) {
     const want = new Set(opts.cells);
@@ -73,7 +75,7 @@ export async function runTileCommand(opts: TileCommandOptions, io?: CommandIO): 
   const plan = planTiles(inputs, config, { baseDir: path.dirname(path.resolve(opts.scenes)), access });
   let cogFiles = 0;
   const t0 = performance.now();
-  const summary = await tileAll(plan, { config, concurrency: opts.concurrency, failFast: opts.failFast }, async (rec) => {
+  const summary = await tileAll(plan, { config, sign, concurrency: opts.concurrency, failFast: opts.failFast }, async (rec) => {
     if (opts.cog) cogFiles += (await writeTileCogs(rec, opts.cog)).length;
   });
   const s = (performance.now() - t0) / 1000;

@@ -4,10 +4,9 @@ import type { SceneItem } from '../../model/types.js';
 import { StacError } from '../../errors.js';
 import type { HttpClient } from '../../net/http.js';
 import { evaluateCql2 } from './cql2.js';
-import { fetchJson } from './fetch-json.js';
+import { fetchJson } from '../../net/fetch-json.js';
 import { fetchPages, type Page, type PageRequest } from './paging.js';
 import { parseItem } from './parse-item.js';
-import { PcSigner } from './pc-sas.js';
 import { PROVIDERS } from './providers.js';
 import { sourceHttpClient } from './source-http.js';
 import { firstPageRequest, searchBody } from './search-body.js';
@@ -18,7 +17,6 @@ export class StacApiSource implements StacSource {
   readonly provider: StacSourceOptions['provider'];
   readonly root: string;
   readonly http: HttpClient;
-  private readonly signer: PcSigner | undefined;
   private method: Promise<'GET' | 'POST'> | undefined;
   /** Items the server returned that failed the client-side CQL2 re-check. */
   rejected = 0;
@@ -31,22 +29,10 @@ export class StacApiSource implements StacSource {
     const headers: Record<string, string> = {};
     if (opts.subscriptionKey && opts.provider === 'planetary-computer') headers['Ocp-Apim-Subscription-Key'] = opts.subscriptionKey;
     this.http = sourceHttpClient(opts, headers);
-    if (PROVIDERS[opts.provider].signsAssets) {
-      this.signer = new PcSigner(this.http, { tokenUrl: opts.tokenUrl, subscriptionKey: opts.subscriptionKey, now: opts.now });
-    }
   }
 
   get stats(): StacStats {
     return this.http.stats;
-  }
-
-  /** The PC token cache (for summaries/tests); undefined for providers that need no signing. */
-  get pcSigner(): PcSigner | undefined {
-    return this.signer;
-  }
-
-  signHref(href: string): Promise<string> {
-    return this.signer ? this.signer.sign(href) : Promise.resolve(href);
   }
 
   async *search(req: SearchRequest): AsyncGenerator<SceneItem> {

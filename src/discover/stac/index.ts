@@ -26,6 +26,5 @@ export { deriveSceneKeys } from './scene-keys.js';
 export { resolveBandAssets, LOGICAL_BANDS } from './band-assets.js';
 export { compileSearch, matchesSearch } from './search-match.js';
 export { loadStaticCatalog } from './static-catalog.js';
-export { PcSigner } from './pc-sas.js';
 export type { PageRequest, Page } from './paging.js';
 export type { SearchRequest, StacSource, StacSourceOptions, StacStats, StacProvider } from './types.js';

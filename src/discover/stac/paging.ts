@@ -6,7 +6,7 @@
 
 import { StacError } from '../../errors.js';
 import type { HttpClient } from '../../net/http.js';
-import { fetchJson } from './fetch-json.js';
+import { fetchJson } from '../../net/fetch-json.js';
 
 /** One page request, as data. */
 export interface PageRequest {

@@ -7,14 +7,12 @@ export interface ProviderDefaults {
   url?: string;
   /** Largest page size the server accepts; larger requested limits are lowered to it. */
   maxLimit?: number;
-  /** Whether asset hrefs need SAS signing before reading. */
-  signsAssets: boolean;
 }
 
 export const PROVIDERS: Record<StacProvider, ProviderDefaults> = {
-  static: { signsAssets: false },
-  'earth-search': { url: 'https://earth-search.aws.element84.com/v1', signsAssets: false },
+  static: {},
+  'earth-search': { url: 'https://earth-search.aws.element84.com/v1' },
   // PC caps `limit` at 1000 (pystac-client #115); asking for more would silently page at 1000 anyway.
-  'planetary-computer': { url: 'https://planetarycomputer.microsoft.com/api/stac/v1', maxLimit: 1000, signsAssets: true },
-  'stac-api': { signsAssets: false },
+  'planetary-computer': { url: 'https://planetarycomputer.microsoft.com/api/stac/v1', maxLimit: 1000 },
+  'stac-api': {},
 };

@@ -4,7 +4,7 @@
 import type { SceneItem } from '../../model/types.js';
 import type { HttpClient } from '../../net/http.js';
 import { StacError } from '../../errors.js';
-import { fetchJson } from './fetch-json.js';
+import { fetchJson } from '../../net/fetch-json.js';
 import { parseItem } from './parse-item.js';
 import { loadStaticCatalog, readLocalJson, type CatalogEntry } from './static-catalog.js';
 import { compileSearch, matchesSearch } from './search-match.js';
@@ -22,10 +22,6 @@ export class StaticStacSource implements StacSource {
 
   get stats(): StacStats {
     return this.http.stats;
-  }
-
-  signHref(href: string): Promise<string> {
-    return Promise.resolve(href);
   }
 
   private load(): Promise<CatalogEntry[]> {

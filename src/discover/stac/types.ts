@@ -32,12 +32,6 @@ export interface StacSource {
   search(req: SearchRequest): AsyncIterable<SceneItem>;
   /** Requests made so far (for summaries/benchmarks), and cache hits. */
   readonly stats: StacStats;
-  /**
-   * Makes an asset href readable right now: for Planetary Computer appends a fresh SAS token
-   * (cached per storage account/container, renewed when under 60 s remain); identity elsewhere.
-   * Call it just before reading, not at discovery, because tokens expire during long runs.
-   */
-  signHref(href: string): Promise<string>;
   /** Provider this source talks to. */
   readonly provider: StacSourceOptions['provider'];
 }
@@ -68,8 +62,6 @@ export interface StacSourceOptions {
   cacheDir?: string;
   /** Planetary Computer subscription key (Ocp-Apim-Subscription-Key), optional. */
   subscriptionKey?: string;
-  /** Planetary Computer SAS token endpoint root (default https://planetarycomputer.microsoft.com/api/sas/v1/token). */
-  tokenUrl?: string;
   /**
    * How item search is sent: 'POST' (default for earth-search and planetary-computer), 'GET'
    * (query string), or 'auto' (default for stac-api: read the landing page once and use POST only

@@ -6,7 +6,7 @@
 // URLs are read through GDAL's /vsicurl/ (only the COG header and the overview blocks are fetched).
 import { StageError } from '../../errors.js';
 import { checkAssetAccess, type AssetAccess } from '../../net/access-policy.js';
-import { gdalPathFor, readableHref, type HrefSigner } from '../../net/links.js';
+import { gdalPathFor, readableGdalPath, readTarget, type HrefSigner } from '../../net/links.js';
 import { cellLonLatBBox, tileNameInHref, worldCoverTilesFor, type LandcoverCell } from './plan.js';
 
 export interface LandcoverSource {
@@ -21,13 +21,12 @@ export interface LandcoverSource {
  * stops the pass before GDAL opens anything.
  */
 async function readablePath(href: string, sign?: HrefSigner, access?: AssetAccess): Promise<string> {
+  const gdalPath = gdalPathFor(href);
   if (access) {
-    const path = gdalPathFor(href);
-    const target = path.startsWith('/vsicurl/') && !href.startsWith('/vsi') ? path.slice('/vsicurl/'.length) : path;
-    const refusal = checkAssetAccess(href, /^(s3|gs):\/\//i.test(href) ? href : target, access);
+    const refusal = checkAssetAccess(href, readTarget(href, gdalPath), access);
     if (refusal) throw new StageError('landcover', `land-cover asset ${href} refused by the asset access policy (${refusal.rule}): ${refusal.message}`);
   }
-  return gdalPathFor(await readableHref(href, sign));
+  return readableGdalPath(gdalPath, sign);
 }
 
 export function rasterFileSource(path: string): LandcoverSource {

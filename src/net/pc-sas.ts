@@ -3,11 +3,20 @@
 // credentials) and renewed when under 60 s remain before "msft:expiry"; concurrent callers share
 // one token request; the endpoint's 429s go through the HTTP client's backoff.
 
-import { StacError } from '../../errors.js';
-import type { HttpClient } from '../../net/http.js';
+import { StacError } from '../errors.js';
+import type { HttpClient } from './http.js';
 import { fetchJson } from './fetch-json.js';
 
 export const PC_TOKEN_URL = 'https://planetarycomputer.microsoft.com/api/sas/v1/token';
+
+/** PC's STAC API path; its SAS endpoint sits beside it on the same host (`/api/sas/v1/token`). */
+const PC_STAC_PATH = /\/api\/stac\/v1\/?$/;
+
+/** The token endpoint for a Planetary Computer STAC root: beside it when the root is overridden (a
+ *  proxy or a test server answering as PC does), else PC's own. */
+export function pcTokenUrlFor(stacUrl?: string): string {
+  return stacUrl && PC_STAC_PATH.test(stacUrl) ? stacUrl.replace(PC_STAC_PATH, '/api/sas/v1/token') : PC_TOKEN_URL;
+}
 
 export interface PcSignerOptions {
   tokenUrl?: string;
@@ -22,7 +31,13 @@ interface Token {
   expiresAt: number;
 }
 
+/** The one test for a Planetary Computer blob link: https://<account>.blob.core.windows.net/<container>/... */
 const BLOB = /^https:\/\/([a-z0-9]+)\.blob\.core\.windows\.net\/([^/?#]+)\//i;
+
+/** Whether an href is a blob that needs a SAS token to be read. */
+export function isPcBlobHref(href: string): boolean {
+  return BLOB.test(href);
+}
 
 export class PcSigner {
   private readonly tokens = new Map<string, Token>();

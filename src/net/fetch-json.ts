@@ -1,7 +1,7 @@
 // JSON over the HTTP client: a body that is not the JSON we expect is a StacError naming the URL.
 
-import { StacError } from '../../errors.js';
-import type { HttpClient, HttpRequest } from '../../net/http.js';
+import { StacError } from '../errors.js';
+import type { HttpClient, HttpRequest } from './http.js';
 
 export async function fetchJson(http: HttpClient, req: HttpRequest, expected: string): Promise<Record<string, unknown>> {
   const res = await http.request(req);
