@@ -8,7 +8,7 @@ import { hashUnit } from './noise.js';
 import type { AssetPlan, ItemPlan, PixelGrid, S1ItemPlan, S2ItemPlan, WorldCoverItemPlan } from './plan.js';
 import type { SclStats } from './render.js';
 import { baselineHasOffset, DEMO_GENERATOR_VERSION, type DemoPlace, type SwathEdge } from './world.js';
-import { WORLDCOVER_NAMES } from '../model/types.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_COLOURS, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export type Json = Record<string, unknown>;
 
@@ -278,20 +278,6 @@ export function s1ItemJson(item: S1ItemPlan): Json {
   };
 }
 
-export const WORLDCOVER_COLORS: Record<number, string> = {
-  10: '006400',
-  20: 'FFBB22',
-  30: 'FFFF4C',
-  40: 'F096FF',
-  50: 'FA0000',
-  60: 'B4B4B4',
-  70: 'F0F0F0',
-  80: '0064C8',
-  90: '0096A0',
-  95: '00CF75',
-  100: 'FAE6A0',
-};
-
 /** WorldCover 2021 v200 item (Planetary Computer esa-worldcover layout), EPSG:4326. */
 export function worldcoverItemJson(item: WorldCoverItemPlan): Json {
   const g = item.grid;
@@ -337,10 +323,10 @@ export function worldcoverItemJson(item: WorldCoverItemPlan): Json {
         'proj:shape': [g.height, g.width],
         'proj:transform': projTransform(g),
         'raster:bands': [{ name: 'Band1', nodata: 0, sampling: 'area', data_type: 'uint8', description: 'Classification values', spatial_resolution: 10 }],
-        'classification:classes': Object.entries(WORLDCOVER_COLORS).map(([v, c]) => ({
-          value: Number(v),
-          'color-hint': c,
-          description: WORLDCOVER_NAMES[Number(v)],
+        'classification:classes': WORLDCOVER_CLASSES.slice(1).map((v) => ({
+          value: v,
+          'color-hint': WORLDCOVER_COLOURS[v],
+          description: WORLDCOVER_NAMES[v],
         })),
         roles: map.roles,
       },

@@ -7,28 +7,6 @@ export type Modality = (typeof MODALITIES)[number];
 /** Sources in a pipeline: the imaging modalities plus the land-cover map. */
 export type SourceName = Modality | 'landcover';
 
-/** ESA WorldCover class codes (0 = nodata). Index in this array = histogram bin. */
-export const WORLDCOVER_CLASSES = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100] as const;
-export const WORLDCOVER_NAMES: Record<number, string> = {
-  0: 'nodata',
-  10: 'tree cover',
-  20: 'shrubland',
-  30: 'grassland',
-  40: 'cropland',
-  50: 'built-up',
-  60: 'bare / sparse',
-  70: 'snow and ice',
-  80: 'permanent water',
-  90: 'herbaceous wetland',
-  95: 'mangroves',
-  100: 'moss and lichen',
-};
-/** Histogram bin of a WorldCover code, or 0 (nodata) for anything unknown. */
-export function classBin(code: number): number {
-  const i = WORLDCOVER_CLASSES.indexOf(code as (typeof WORLDCOVER_CLASSES)[number]);
-  return i < 0 ? 0 : i;
-}
-
 /** [minx, miny, maxx, maxy] */
 export type BBox = [number, number, number, number];
 

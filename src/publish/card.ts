@@ -1,9 +1,9 @@
 // The dataset card (corpus/README.md): what a person needs to find, trust, cite and open the corpus,
 // generated from the run's own outputs. Pure: every figure comes in through CardInput.
-import { WORLDCOVER_NAMES } from '../model/types.js';
 import type { SampleReport } from '../sample/report/build.js';
 import type { Manifest, StatsJson } from '../shard/index.js';
 import { CC_BY_4, COPERNICUS_TERMS } from './stac-collection.js';
+import { WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export interface CardInput {
   name: string;

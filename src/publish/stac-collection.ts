@@ -4,11 +4,12 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
-import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality } from '../model/types.js';
+import { type Modality } from '../model/types.js';
 import { classShares, openCorpus, openShard } from '../shard/index.js';
 import { readTileMetadata } from '../shard/reader.js';
 import { VERSION } from '../version.js';
 import { COLLECTION_FILE, ITEMS_TABLE, STAC_VERSION, StacItemsWriter, tileItem } from './stac-items.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export const CARD_FILE = 'README.md';
 export const COPERNICUS_TERMS = 'https://sentinels.copernicus.eu/documents/247904/690755/Sentinel_Data_Legal_Notice';

@@ -1,17 +1,16 @@
 // From the normalised `sampling:` configuration to the plan-as-data objects the core runs on.
 import type { SamplingConfig } from '../config/sections/sampling.js';
 import { StageError } from '../errors.js';
-import { WORLDCOVER_CLASSES } from '../model/types.js';
-import { NBINS } from './classes.js';
 import type { SampleFilters } from './filters.js';
 import { POLICY_NAMES, type PolicyName, type PolicySpec } from './policies/types.js';
+import { NBINS, WORLDCOVER_CLASSES, realClassBin } from '../landcover/worldcover.js';
 
 /** A target keyed by class code -> array by bin (missing classes 0). */
 export function targetByBin(target: Record<string, number>): Float64Array {
   const out = new Float64Array(NBINS);
   for (const [code, v] of Object.entries(target)) {
-    const bin = WORLDCOVER_CLASSES.indexOf(Number(code) as (typeof WORLDCOVER_CLASSES)[number]);
-    if (bin <= 0) throw new StageError('sample', `target class "${code}" is not a WorldCover class code; expected one of ${WORLDCOVER_CLASSES.slice(1).join(', ')}`);
+    const bin = realClassBin(Number(code));
+    if (bin === undefined) throw new StageError('sample', `target class "${code}" is not a WorldCover class code; expected one of ${WORLDCOVER_CLASSES.slice(1).join(', ')}`);
     out[bin] = v;
   }
   return out;

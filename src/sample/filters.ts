@@ -1,9 +1,9 @@
 // Filters that run before any policy. Each cell is removed by the FIRST filter it fails (in the order
 // nodata -> all-water -> cloud), so the per-filter counts add up to the total removed, and each count
 // is also broken down by region so a filter that wipes out a latitude band or a UTM zone shows up.
-import { NBINS, WATER_BIN } from './classes.js';
 import type { CellPopulation } from './population.js';
 import { RegionCounter } from './regions.js';
+import { NBINS, WATER_BIN } from '../landcover/worldcover.js';
 
 export interface SampleFilters {
   /** Drop cells whose nodata share (bin 0 of all pixels) exceeds this (0..1). 1 keeps all. */

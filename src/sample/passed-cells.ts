@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import type { CellScenes } from '../discover/types.js';
 import { StageError } from '../errors.js';
-import { NBINS } from './classes.js';
 import { allocatePopulation, type CellPopulation } from './population.js';
+import { NBINS } from '../landcover/worldcover.js';
 
 /** Cloud cover of a discovered cell: its first (main) optical scene's, L2A before L1C; null if unknown. */
 export function cloudCoverOfCellScenes(cs: Pick<CellScenes, 'scenes'>): number | null {

@@ -2,7 +2,7 @@
 // cost ~1 GB of heap; flat typed arrays (one Float32Array of n*NBINS for the histograms) keep it at
 // ~80 MB and let every policy run as tight loops.
 import { ValidationError } from '../errors.js';
-import { NBINS } from './classes.js';
+import { NBINS } from '../landcover/worldcover.js';
 
 export interface CellPopulation {
   readonly size: number;

@@ -1,7 +1,7 @@
 // Statistics of a population or a sample: class pixel shares, entropy, KL divergence, Kish effective
 // sample size and per-class tile counts. Shares are over the 11 real classes (nodata excluded), and
 // information measures are in bits (log base 2).
-import { NBINS, NCLASSES } from './classes.js';
+import { NBINS, NCLASSES } from '../landcover/worldcover.js';
 
 /** Pixel totals per bin over all cells, or over the cells at `indices`. */
 export function classPixelTotals(hist: Float32Array, indices?: ArrayLike<number>): Float64Array {

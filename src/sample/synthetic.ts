@@ -1,8 +1,8 @@
 // A synthetic, long-tailed cell population with known class frequencies, for tests, benchmarks and
 // policy experiments without any raster. Deterministic from its seed.
-import { NBINS } from './classes.js';
 import { allocatePopulation, type CellPopulation } from './population.js';
 import { createRng } from './prng.js';
+import { NBINS } from '../landcover/worldcover.js';
 
 /**
  * Class frequencies by bin with a long tail, roughly the global WorldCover mix on land plus ocean:

@@ -1,7 +1,7 @@
 // inspect: a summary of a corpus from its index files alone (no pixel reads), as JSON and as text.
-import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../model/types.js';
 import { openCorpus } from './reader.js';
 import { bandMoments } from './stats.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export interface InspectSummary {
   dir: string;

@@ -2,9 +2,10 @@
 // tile carrying each modality (or given up front) and every later tile must match it, so a trainer can
 // allocate fixed-shape batches and a Python reader can decode any row with the file metadata alone.
 import { ShardError } from '../errors.js';
-import { MODALITIES, WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality, type ModalityTensor, type TensorDType } from '../model/types.js';
+import { MODALITIES, type Modality, type ModalityTensor, type TensorDType } from '../model/types.js';
 import { SCHEMA_VERSION, checkSchemaVersion, type SchemaVersion } from './schema.js';
 import { NUMPY_DTYPE, isTensorDType } from './tensor-bytes.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export interface ModalityLayout {
   dtype: TensorDType;

@@ -2,13 +2,14 @@
 // and field on any mismatch; decoding turns bytes back into typed arrays (views where alignment allows).
 import { ShardError } from '../errors.js';
 import { stripCredentials } from '../redact.js';
-import { MODALITIES, WORLDCOVER_CLASSES, type GeoTransform, type ModalityTensor, type TileRecord } from '../model/types.js';
+import { MODALITIES, type GeoTransform, type ModalityTensor, type TileRecord } from '../model/types.js';
 import { layoutMismatch, layoutOfTensor, type CorpusLayout } from './layout.js';
-import { landcoverHistogram } from './stats.js';
+
 import { fromLittleEndianBytes, dtypeOf, toLittleEndianBytes } from './tensor-bytes.js';
 import { bboxStruct } from '../parquet/geo.js';
 import { isoToMicros, microsToIso } from '../parquet/timestamps.js';
 import { polygonToWkb, wkbToPolygon } from '../parquet/wkb.js';
+import { WORLDCOVER_CLASSES, classHistogram } from '../landcover/worldcover.js';
 
 export type ShardRow = Record<string, unknown>;
 
@@ -44,7 +45,7 @@ export function encodeRow(t: TileRecord, layout: CorpusLayout): { row: ShardRow;
   if (layout.landcoverShape && (layout.landcoverShape[0] !== t.height || layout.landcoverShape[1] !== t.width)) {
     fail(`size ${t.height}x${t.width} differs from the corpus tile size ${layout.landcoverShape.join('x')}`);
   }
-  const classCounts = landcoverHistogram(t.landcover);
+  const classCounts = classHistogram(t.landcover);
   if (!Array.isArray(t.classHistogram) || t.classHistogram.length !== WORLDCOVER_CLASSES.length) fail(`classHistogram has ${t.classHistogram?.length} entries, expected ${WORLDCOVER_CLASSES.length}`);
   const k = t.classHistogram.findIndex((c, i) => c !== classCounts[i]);
   if (k >= 0) fail(`classHistogram[${k}] (class ${WORLDCOVER_CLASSES[k]}) is ${t.classHistogram[k]} but the landcover raster has ${classCounts[k]} such pixels`);

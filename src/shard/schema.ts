@@ -9,7 +9,8 @@
 import type { SchemaElement } from 'hyparquet';
 import { ShardError } from '../errors.js';
 import { BBOX_COLUMN, BBOX_FIELDS, bboxSchemaElements, geoMetadata as tableGeoMetadata } from '../parquet/geo.js';
-import { MODALITIES, WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality } from '../model/types.js';
+import { MODALITIES, type Modality } from '../model/types.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 export const SCHEMA_VERSION = 2;
 export type SchemaVersion = 1 | 2;

@@ -9,7 +9,8 @@
 // (relative 1e-16) beyond. The variance is (sum_sq - sum^2/n) / n, clamped at 0; its relative error is
 // about 1e-16 * (mean/std)^2, negligible for imagery where mean/std is of order 1 to 10.
 import { ShardError } from '../errors.js';
-import { WORLDCOVER_CLASSES, classBin, type Modality, type TensorDType, type TypedPixels } from '../model/types.js';
+import { type Modality, type TensorDType, type TypedPixels } from '../model/types.js';
+import { classBin, WORLDCOVER_CLASSES } from '../landcover/worldcover.js';
 
 export interface BandStats {
   /** Valid (not nodata, not NaN) pixels. */
@@ -66,15 +67,6 @@ export function defaultHistogramRange(dtype: TensorDType): [number, number] {
     case 'int16': return [-32768, 32768];
     case 'float32': return [-50, 50];
   }
-}
-
-/** Class pixel counts of a land-cover raster, by WorldCover bin (unknown codes count as nodata). */
-export function landcoverHistogram(lc: Uint8Array): number[] {
-  const byCode = new Float64Array(256);
-  for (let i = 0; i < lc.length; i++) byCode[lc[i]]++;
-  const out = WORLDCOVER_CLASSES.map(() => 0);
-  for (let code = 0; code < 256; code++) if (byCode[code]) out[classBin(code)] += byCode[code];
-  return out;
 }
 
 /** Adds one tile's land cover to the class totals. */

@@ -1,8 +1,9 @@
 // Deterministic synthetic tiles with the real layout (12 L2A + 12/13 L1C uint16 bands, 2 S1 float32 bands,
 // uint8 WorldCover), for tests, benchmarks and demos of the shard format. Pixel values follow smooth
 // gradients plus noise, so compression ratios resemble imagery rather than constant or random data.
-import { WORLDCOVER_CLASSES, type TileRecord } from '../model/types.js';
-import { landcoverHistogram } from './stats.js';
+import { type TileRecord } from '../model/types.js';
+
+import { WORLDCOVER_CLASSES, classHistogram } from '../landcover/worldcover.js';
 
 export const SYNTH_L2A_BANDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B09', 'B11', 'B12'];
 export const SYNTH_L1C_BANDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B09', 'B10', 'B11', 'B12'];
@@ -82,6 +83,6 @@ export function syntheticTile(i: number, opts: SyntheticOptions = {}): TileRecor
     footprint: [[lon0, lat0], [lon0 + 0.009, lat0], [lon0 + 0.009, lat0 + 0.009], [lon0, lat0 + 0.009], [lon0, lat0]],
   };
   for (const m of opts.omit ?? []) delete tile.modalities[m];
-  tile.classHistogram = landcoverHistogram(lc);
+  tile.classHistogram = classHistogram(lc);
   return tile;
 }

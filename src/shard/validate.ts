@@ -2,13 +2,14 @@
 // that names the shard (and tile) concerned; the CLI turns a non-empty list into a ValidationError.
 import { join } from 'node:path';
 import { ShardError, ValidationError } from '../errors.js';
-import { MODALITIES, WORLDCOVER_CLASSES, type Modality } from '../model/types.js';
+import { MODALITIES, type Modality } from '../model/types.js';
 import { layoutMismatch, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, readManifest, readStats, type Manifest } from './manifest.js';
 import { openShard, readShardRows } from './reader.js';
 import { footerCountProblems, listingProblems, momentProblems, shardFileProblems } from './verify.js';
 import { BBOX_COLUMN, BBOX_FIELDS, parquetSchema, type SchemaVersion } from './schema.js';
-import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, type CorpusStats, type StatsJson } from './stats.js';
+import { addLandcover, addTensor, diffStats, emptyModalityStats, emptyStats, mergeStats, type CorpusStats, type StatsJson } from './stats.js';
+import { WORLDCOVER_CLASSES, classHistogram } from '../landcover/worldcover.js';
 
 /** Problems with a shard's Parquet schema compared with its schema version (names, types, repetition). */
 function schemaProblems(file: string, schema: { name: string; type?: string; repetition_type?: string; num_children?: number }[], version: SchemaVersion): string[] {
@@ -126,7 +127,7 @@ export async function validateCorpus(dir: string): Promise<ValidateReport> {
         if (prev !== undefined) problems.push(`duplicate tile id ${t.tileId}: in ${name} row ${t.rowIndex} and in ${prev}`);
         else firstSeen.set(t.tileId, `${name} row ${t.rowIndex}`);
         if (t.tileId < entry.tile_id_min || t.tileId > entry.tile_id_max) problems.push(`${name}: tile ${t.tileId} is outside the manifest's tile id range ${entry.tile_id_min}..${entry.tile_id_max}`);
-        const counts = landcoverHistogram(t.landcover);
+        const counts = classHistogram(t.landcover);
         const k = counts.findIndex((c, i) => c !== t.classHistogram[i]);
         if (k >= 0) problems.push(`${name} tile ${t.tileId}: class_histogram[${k}] (class ${WORLDCOVER_CLASSES[k]}) is ${t.classHistogram[k]}, the landcover raster has ${counts[k]}`);
         addLandcover(acc, counts);

@@ -1,6 +1,7 @@
 // Pixel arithmetic on warped bands: mosaicking, baseline harmonisation, dB, and per-tile statistics.
 // Pure functions on typed arrays; nodata is either a value or NaN (float tensors).
-import { WORLDCOVER_CLASSES, classBin, type TypedPixels } from '../model/types.js';
+import { type TypedPixels } from '../model/types.js';
+import { classBin, WORLDCOVER_CLASSES } from '../landcover/worldcover.js';
 
 export function isNodataValue(v: number, nodata: number): boolean {
   return Number.isNaN(nodata) ? Number.isNaN(v) : v === nodata;
@@ -91,11 +92,3 @@ export function cloudFraction(scl: Uint8Array, cloudClasses: readonly number[]):
   return valid === 0 ? null : cloud / valid;
 }
 
-/** Pixel counts per WorldCover bin (length 12, bin 0 = nodata or unknown code). */
-export function classHistogram(lc: Uint8Array): number[] {
-  const perCode = new Float64Array(256);
-  for (let i = 0; i < lc.length; i++) perCode[lc[i]]++;
-  const hist = new Array<number>(WORLDCOVER_CLASSES.length).fill(0);
-  for (let code = 0; code < 256; code++) if (perCode[code] > 0) hist[classBin(code)] += perCode[code];
-  return hist;
-}

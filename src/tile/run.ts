@@ -13,7 +13,8 @@ import { type TileFailure, TileStepError } from './failure.js';
 import { gdalBandReader, type BandReader } from './warp.js';
 import { recordedHref } from './recorded-href.js';
 import { configureGdal } from './gdal-env.js';
-import { classHistogram, cloudFraction, countNodata, fillNodata, harmonizeOffset, nodataFractionAllBands, toDb } from './radiometry.js';
+import { cloudFraction, countNodata, fillNodata, harmonizeOffset, nodataFractionAllBands, toDb } from './radiometry.js';
+import { classHistogram } from '../landcover/worldcover.js';
 
 export interface RunTilesOptions {
   config: TileConfig;

@@ -11,8 +11,9 @@
 // on its own mean over the reference tiles before any comparison, or one modality's offset decides
 // the neighbours instead of the tile's content.
 import { TrainError } from '../errors.js';
-import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES, type Modality } from '../model/types.js';
+import { type Modality } from '../model/types.js';
 import { knnPredict, knnReport, type KnnReport } from './knn.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 /** Mean of the given rows of a row-major [n, dim] matrix. */
 export function rowMean(f: Float32Array, rows: number[], dim: number): Float64Array {

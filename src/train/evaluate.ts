@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Modality } from '../model/types.js';
-import { WORLDCOVER_CLASSES } from '../model/types.js';
 import type { TrainBackend } from '../config/sections/train.js';
 import { TrainError } from '../errors.js';
 import { describeChoice, selectBackend } from './backend.js';
@@ -18,6 +17,7 @@ import type { FeatureKind } from './model.js';
 import { ENCODER_SHAPES, type ModelSize } from './sizes.js';
 import { DEFAULT_SPLIT, isHeldOut, type HeldOutSplit } from './split.js';
 import type { TileSource } from './tiles.js';
+import { WORLDCOVER_CLASSES } from '../landcover/worldcover.js';
 
 export interface EncoderRef {
   /** Directory with model.json + weights.bin; or null for a random initialisation. */

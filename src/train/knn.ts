@@ -2,8 +2,8 @@
 // most similar training tiles vote for their class with weight exp(similarity / T). Labels are each
 // tile's dominant WorldCover class. Reported overall, per class and class-balanced (mean of
 // per-class accuracies), because rare classes matter.
-import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../model/types.js';
 import { TrainError } from '../errors.js';
+import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
 function normalise(f: Float32Array, n: number, d: number): Float32Array {
   const out = new Float32Array(f.length);

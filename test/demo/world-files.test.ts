@@ -8,7 +8,7 @@ import gdal from 'gdal-async';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoWorld, type DemoWorldInfo } from '../../src/demo/ensure.js';
 import { utmToLonLat } from '../../src/demo/geo.js';
-import { WORLDCOVER_CLASSES } from '../../src/model/types.js';
+import { WORLDCOVER_CLASSES } from '../../src/landcover/worldcover.js';
 
 const run = promisify(execFile);
 

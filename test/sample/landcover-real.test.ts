@@ -9,13 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runLandcoverCommand } from '../../src/cli/commands/landcover.js';
 import { runSampleCommand } from '../../src/cli/commands/sample.js';
 import { normalise } from '../../src/config/sections/sampling.js';
-import { NBINS } from '../../src/sample/classes.js';
 import { gdalLandcoverReader } from '../../src/sample/landcover/gdal-reader.js';
 import { planCellWindow, worldCoverTileName, worldCoverTilesFor, tileNameInHref, type LandcoverCell } from '../../src/sample/landcover/plan.js';
 import { rasterFileSource, tileHrefSource } from '../../src/sample/landcover/sources.js';
 import { readLandcoverTable } from '../../src/sample/landcover/table.js';
 import type { BBox } from '../../src/model/types.js';
 import { realFixture } from '../support/fixtures.js';
+import { NBINS } from '../../src/landcover/worldcover.js';
 
 const TILE = realFixture('raster/esa_worldcover_N00E006/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif');
 const UTM32N = '+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs';

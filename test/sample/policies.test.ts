@@ -1,11 +1,10 @@
 // Policies on a synthetic long-tailed population (20k cells, known frequencies).
 import { describe, expect, it } from 'vitest';
-import { NBINS } from '../../src/sample/classes.js';
 import { runPolicy } from '../../src/sample/policies/index.js';
 import { defaultQuotas } from '../../src/sample/policies/stratified.js';
 import { classPixelTotals, classShares, klBits, uniformDistribution } from '../../src/sample/stats.js';
 import { LONG_TAIL_FREQUENCIES, syntheticPopulation } from '../../src/sample/synthetic.js';
-import { WORLDCOVER_CLASSES } from '../../src/model/types.js';
+import { NBINS, WORLDCOVER_CLASSES } from '../../src/landcover/worldcover.js';
 
 const pop = syntheticPopulation({ cells: 20000, seed: 11 });
 const uniform = uniformDistribution();

@@ -4,12 +4,13 @@
 import { resolve } from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classBin, type TileRecord } from '../../src/model/types.js';
-import { bandMoments, landcoverHistogram } from '../../src/shard/stats.js';
+import { type TileRecord } from '../../src/model/types.js';
+import { bandMoments } from '../../src/shard/stats.js';
 import { validateCorpus } from '../../src/shard/validate.js';
 import { openCorpus } from '../../src/shard/reader.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from './helpers.js';
 import { realFixture } from '../support/fixtures.js';
+import { classBin, classHistogram } from '../../src/landcover/worldcover.js';
 
 const real = realFixture('raster');
 const s2Dir = `${real}/s2_l2a_29RKH_20200219`;
@@ -58,7 +59,7 @@ function realTile(k: number): TileRecord {
       s2_l2a: { dtype: 'uint16', bands: BANDS, shape: [BANDS.length, SIZE, SIZE], data: s2, nodata: 0, datetime: '2020-02-19T11:18:40Z', itemIds: ['S2A_29RKH_20200219_0_L2A'], hrefs: BANDS.map((b) => `${s2Dir}/${b}.tif`), nodataFraction: 0 },
     },
     landcover: lc,
-    classHistogram: landcoverHistogram(lc),
+    classHistogram: classHistogram(lc),
     cloudFraction: null,
     sampleWeight: 1,
     footprint: [[-10.1, 27.0], [-9.9, 27.0], [-9.9, 27.2], [-10.1, 27.2], [-10.1, 27.0]],

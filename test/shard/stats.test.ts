@@ -1,15 +1,16 @@
 // Statistics: exact values on a hand-made tensor, and the associative merge that lets shards written by
 // separate processes add up to the totals of one process.
 import { describe, expect, it } from 'vitest';
-import { addLandcover, addTensor, bandMoments, diffStats, emptyModalityStats, emptyStats, landcoverHistogram, mergeStats, statsFromJson, statsToJson, type CorpusStats } from '../../src/shard/stats.js';
+import { addLandcover, addTensor, bandMoments, diffStats, emptyModalityStats, emptyStats, mergeStats, statsFromJson, statsToJson, type CorpusStats } from '../../src/shard/stats.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { MODALITIES, type TileRecord } from '../../src/model/types.js';
 import { classShares, defaultHistogramRange, normalisation } from '../../src/shard/stats.js';
+import { classHistogram } from '../../src/landcover/worldcover.js';
 
 function statsOf(tiles: TileRecord[]): CorpusStats {
   const s = emptyStats();
   for (const t of tiles) {
-    addLandcover(s, landcoverHistogram(t.landcover));
+    addLandcover(s, classHistogram(t.landcover));
     for (const m of MODALITIES) {
       const x = t.modalities[m];
       if (!x) continue;
@@ -76,8 +77,8 @@ describe('band statistics', () => {
 
   it('counts class pixels and tiles per class from the raster', () => {
     const s = emptyStats();
-    addLandcover(s, landcoverHistogram(new Uint8Array([10, 10, 80, 0, 255])));
-    addLandcover(s, landcoverHistogram(new Uint8Array([10, 95])));
+    addLandcover(s, classHistogram(new Uint8Array([10, 10, 80, 0, 255])));
+    addLandcover(s, classHistogram(new Uint8Array([10, 95])));
     expect(s.tiles).toBe(2);
     expect(s.classPixelCounts).toEqual([2, 3, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0]);
     expect(s.classTileCounts).toEqual([1, 2, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0]);

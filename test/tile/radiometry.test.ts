@@ -1,6 +1,6 @@
 // Pixel arithmetic on small hand-made arrays.
 import { describe, expect, it } from 'vitest';
-import { classHistogram, cloudFraction, countNodata, fillNodata, harmonizeOffset, nodataFractionAllBands, toDb } from '../../src/tile/radiometry.js';
+import { cloudFraction, countNodata, fillNodata, harmonizeOffset, nodataFractionAllBands, toDb } from '../../src/tile/radiometry.js';
 
 describe('radiometry and statistics', () => {
   it('fillNodata: first valid pixel wins, reports filled and remaining', () => {
@@ -39,10 +39,5 @@ describe('radiometry and statistics', () => {
     expect(cloudFraction(scl, [3, 8, 9, 10])).toBeCloseTo(4 / 6, 12);
     expect(cloudFraction(scl, [8, 9, 10])).toBeCloseTo(3 / 6, 12);
     expect(cloudFraction(new Uint8Array([0, 0]), [8])).toBeNull();
-  });
-
-  it('class histogram has 12 bins in WORLDCOVER_CLASSES order; unknown codes count as nodata', () => {
-    const lc = new Uint8Array([0, 10, 10, 80, 95, 100, 7, 255]);
-    expect(classHistogram(lc)).toEqual([3, 2, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1]);
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ConfigIssue } from '../../errors.js';
-import { WORLDCOVER_CLASSES } from '../../model/types.js';
 import { strictObject, type ConfigSection, type JsonSchema } from '../section.js';
+import { WORLDCOVER_CLASSES } from '../../landcover/worldcover.js';
 
 /** `sampling:` land-cover pass and land-cover-aware cell sampling (terrafm landcover / terrafm sample). */
 export interface SamplingConfig {

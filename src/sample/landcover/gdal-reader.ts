@@ -6,8 +6,8 @@
 // dominant class (measured on the real N00E006 tile: docs/decisions.md).
 import gdal from 'gdal-async';
 import { RasterError } from '../../errors.js';
-import { BYTE_TO_BIN, NBINS } from '../classes.js';
 import type { CellWindow } from './plan.js';
+import { classHistogram, NBINS } from '../../landcover/worldcover.js';
 
 export type LandcoverResampling = 'nearest' | 'mode';
 
@@ -64,7 +64,7 @@ export function gdalLandcoverReader(opts: GdalReaderOptions = {}): LandcoverRead
           ]);
           try {
             const px = (await out.bands.get(1).pixels.readAsync(0, 0, w.width, w.height)) as Uint8Array;
-            for (let i = 0; i < px.length; i++) hist[BYTE_TO_BIN[px[i]]]++;
+            hist.set(classHistogram(px));
           } finally {
             out.close();
           }

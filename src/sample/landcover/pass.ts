@@ -2,11 +2,11 @@
 // count classes. Cells run a few at a time (GDAL works on the libuv thread pool); results land in a
 // column-oriented population in input order, so the output is the same whatever the completion order.
 import pLimit from 'p-limit';
-import { NBINS } from '../classes.js';
 import { allocatePopulation, type CellPopulation } from '../population.js';
 import type { LandcoverReader } from './gdal-reader.js';
 import { planCellWindow, type LandcoverCell } from './plan.js';
 import type { LandcoverSource } from './sources.js';
+import { NBINS } from '../../landcover/worldcover.js';
 
 export interface LandcoverPassOptions {
   resolutionM: number;

@@ -3,11 +3,10 @@
 // each cell's anchor (lower-left corner) as a Point `geometry` with a `bbox` covering column.
 import { readFile, writeFile } from 'node:fs/promises';
 import { StageError } from '../../errors.js';
-import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../../model/types.js';
-import { NBINS } from '../classes.js';
 import { readColumns, writeColumns, type Column } from '../parquet-columns.js';
 import { allocatePopulation, type CellPopulation } from '../population.js';
 import { classPixelTotals } from '../stats.js';
+import { NBINS, WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../../landcover/worldcover.js';
 
 export const COUNT_COLUMNS = WORLDCOVER_CLASSES.map((c) => `px_${c}`);
 const ID_COLUMNS = ['cell_id', 'lon', 'lat', 'epsg'];

@@ -7,12 +7,12 @@
 // evens out the classes, alpha = 0 is uniform, values in between trade balance for coverage.
 // sample_weight = 1/pi_i with pi_i the PPS inclusion probability (weighted-draw.ts), mean 1.
 import { StageError } from '../../errors.js';
-import { NBINS } from '../classes.js';
 import { createRng } from '../prng.js';
 import type { CellPopulation } from '../population.js';
 import { classPixelTotals } from '../stats.js';
 import { inverseProbabilityWeights, ppsInclusionProbabilities, weightedSampleWithoutReplacement } from '../weighted-draw.js';
 import type { DrawRequest, PolicyResult } from './types.js';
+import { NBINS } from '../../landcover/worldcover.js';
 
 /** Frequencies below this are raised to it, so a class the frequency table barely saw gets a large, finite weight. */
 export const MIN_CLASS_FREQUENCY = 1e-6;

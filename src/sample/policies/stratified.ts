@@ -20,14 +20,13 @@
 // cell's inclusion probability is 1 - prod_s (1 - d_s / a_s) over the strata it was a candidate of
 // (strata treated as independent, an approximation), and the weight is its inverse, scaled to mean 1.
 import { StageError } from '../../errors.js';
-import { classCode, NBINS } from '../classes.js';
 import { buildClassPools, packKey } from '../class-pools.js';
 import { createRng, type Rng } from '../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classTileCounts } from '../stats.js';
 import { normaliseMeanOne, topKByKey } from '../weighted-draw.js';
 import type { ClassQuota, DiversityQuota, DrawRequest, PolicyResult, QuotaOutcome } from './types.js';
-import { WORLDCOVER_CLASSES } from '../../model/types.js';
+import { classCode, NBINS, realClassBin, WORLDCOVER_CLASSES } from '../../landcover/worldcover.js';
 
 /**
  * Quotas used when the configuration gives none (see header). Diversity n is filled in after the class
@@ -75,8 +74,7 @@ export function drawStratified(
   const pools = spec.quotas?.length === 0 ? [] : buildClassPools(h, valid, rng);
   const quotas = spec.quotas ?? defaultQuotas(pop, req.count, pools.map((p) => p.length));
   for (const q of quotas) {
-    const bin = WORLDCOVER_CLASSES.indexOf(q.code as (typeof WORLDCOVER_CLASSES)[number]);
-    if (bin <= 0) throw new StageError('sample', `stratified quota for class ${q.code}: not a WorldCover class code; expected one of ${WORLDCOVER_CLASSES.slice(1).join(', ')}`);
+    if (realClassBin(q.code) === undefined) throw new StageError('sample', `stratified quota for class ${q.code}: not a WorldCover class code; expected one of ${WORLDCOVER_CLASSES.slice(1).join(', ')}`);
     if (!(Number.isInteger(q.n) && q.n >= 0 && Number.isInteger(q.topK) && q.topK >= 0))
       throw new StageError('sample', `stratified quota for class ${q.code}: n=${q.n}, top_k=${q.topK}; expected integers >= 0`);
   }
@@ -104,8 +102,7 @@ export function drawStratified(
   };
 
   for (const q of quotas) {
-    const bin = WORLDCOVER_CLASSES.indexOf(q.code as (typeof WORLDCOVER_CLASSES)[number]);
-    runStratum(q.code, pools[bin].subarray(0, q.topK), q.topK, q.n);
+    runStratum(q.code, pools[realClassBin(q.code)!].subarray(0, q.topK), q.topK, q.n);
   }
   let diversity = spec.diversity;
   if (derived && !diversity) {

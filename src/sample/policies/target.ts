@@ -18,13 +18,13 @@
 // population's class share and S the sample's: weighting the sample by it restores the population's
 // class mix. Scaled to mean 1.
 import { StageError } from '../../errors.js';
-import { NBINS } from '../classes.js';
 import { buildClassPools } from '../class-pools.js';
 import { createRng } from '../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classShares, uniformDistribution } from '../stats.js';
 import { normaliseMeanOne } from '../weighted-draw.js';
 import type { DrawRequest, PolicyResult } from './types.js';
+import { NBINS } from '../../landcover/worldcover.js';
 
 export function checkTarget(target: ArrayLike<number>): Float64Array {
   if (target.length !== NBINS) throw new StageError('sample', `target distribution has ${target.length} entries, expected ${NBINS} (one per WorldCover bin, bin 0 = nodata ignored)`);

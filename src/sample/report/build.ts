@@ -1,6 +1,5 @@
 // The sampling report as data: what the population looked like, what each filter removed where, and
 // what each policy drew. report.json is this object; report.md and the pictures are views of it.
-import { classCode, NBINS } from '../classes.js';
 import type { FilterOutcome, FilterRemoval, SampleFilters } from '../filters.js';
 import type { PolicyResult, QuotaOutcome } from '../policies/types.js';
 import type { CellPopulation } from '../population.js';
@@ -14,6 +13,7 @@ import {
   klBits,
   uniformDistribution,
 } from '../stats.js';
+import { classCode, NBINS } from '../../landcover/worldcover.js';
 
 export const REPORT_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // report.md: the same numbers as report.json, as tables a person reads in a pull request or notebook.
-import { WORLDCOVER_NAMES } from '../../model/types.js';
 import { compareRegionLabels } from '../regions.js';
 import type { DistributionSummary, SampleReport } from './build.js';
+import { WORLDCOVER_NAMES } from '../../landcover/worldcover.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 const num = (x: number | null, d = 3) => (x === null ? '∞ / n/a' : x.toFixed(d));

@@ -1,10 +1,9 @@
 // Hand-written SVG charts: class-share bars (population vs every policy) and an equirectangular world
 // map of the sampled cells with a lat/lon graticule. Plain strings, no chart library: the pictures are
 // simple and must render identically in a browser and in resvg (for the PNG copies).
-import { CLASS_COLOURS } from '../classes.js';
-import { WORLDCOVER_NAMES } from '../../model/types.js';
 import type { SampleReport } from './build.js';
 import { escapeXml } from '../../svg-to-png.js';
+import { classColourCss, WORLDCOVER_NAMES } from '../../landcover/worldcover.js';
 
 /** Series colours: grey for the population, then distinct hues for policies (colour-blind friendly order). */
 export const SERIES_COLOURS = ['#9e9e9e', '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -47,7 +46,7 @@ export function shareBarsSvg(title: string, series: { name: string; share: Recor
   }
   codes.forEach((code, gi) => {
     const gy = top + gi * groupH;
-    parts.push(`<rect x="8" y="${gy + 2}" width="12" height="12" fill="${CLASS_COLOURS[Number(code)]}" stroke="#555"/>`);
+    parts.push(`<rect x="8" y="${gy + 2}" width="12" height="12" fill="${classColourCss(Number(code))}" stroke="#555"/>`);
     parts.push(`<text x="26" y="${gy + 13}" font-size="12" ${FONT}>${escapeXml(`${code} ${WORLDCOVER_NAMES[Number(code)]}`)}</text>`);
     series.forEach((s, si) => {
       const v = s.share[code] ?? 0;
