@@ -1,6 +1,6 @@
 // Per-class candidate lists shared by the stratified and target policies: for every class, the cells
 // containing it, sorted by their share of it (richest first), near-ties in a seeded random order.
-import type { Rng } from './prng.js';
+import type { Rng } from '../prng.js';
 import { NBINS } from '../landcover/worldcover.js';
 
 const SCORE_LEVELS = 1 << 20;

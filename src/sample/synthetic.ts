@@ -1,7 +1,7 @@
 // A synthetic, long-tailed cell population with known class frequencies, for tests, benchmarks and
 // policy experiments without any raster. Deterministic from its seed.
 import { allocatePopulation, type CellPopulation } from './population.js';
-import { createRng } from './prng.js';
+import { createRng } from '../prng.js';
 import { NBINS } from '../landcover/worldcover.js';
 
 /**

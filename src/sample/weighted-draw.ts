@@ -6,7 +6,7 @@
 // order is the order of u itself, so `uniform` and `inverse-frequency` at alpha = 0 draw the very same
 // cells from the same seed.
 
-import type { Rng } from './prng.js';
+import type { Rng } from '../prng.js';
 
 /**
  * Indices of the `k` largest keys (ties: lower index wins), in descending key order.

@@ -1,15 +1,7 @@
-// Seedable random numbers whose whole state is four uint32 words, so a checkpoint can store it and a
-// resumed run draws exactly the same numbers. Algorithm: xoshiro128** (small, fast, good quality);
-// seeding goes through splitmix32 so nearby seeds give unrelated streams.
-
-/** Mixes a 32-bit value (splitmix32 finaliser). */
-function mix32(x: number): number {
-  x = (x + 0x9e3779b9) | 0;
-  let z = x;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+// The trainer's random numbers: the product's generator (src/prng.ts, xoshiro128** with the trainer's
+// seeding) plus the draws training needs (uniform, normal, truncated normal). Its whole state is four
+// uint32 words, so a checkpoint can store it and a resumed run draws exactly the same numbers.
+import { mix32, seedTrainer, Xoshiro128, type PrngState } from '../prng.js';
 
 /** Derives a 32-bit seed from a base seed and any number of integer or string keys (e.g. step, view). */
 export function deriveSeed(seed: number, ...keys: (number | string)[]): number {
@@ -21,45 +13,30 @@ export function deriveSeed(seed: number, ...keys: (number | string)[]): number {
   return h;
 }
 
-export type RngState = [number, number, number, number];
+export type RngState = PrngState;
 
 export class Rng {
-  private s: Uint32Array;
+  private g: Xoshiro128;
   private spare: number | null = null;
 
   constructor(seed: number) {
-    this.s = new Uint32Array(4);
-    let x = seed >>> 0;
-    for (let i = 0; i < 4; i++) {
-      x = mix32(x + i);
-      this.s[i] = x;
-    }
-    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+    this.g = new Xoshiro128(seedTrainer(seed));
   }
 
   static fromState(state: RngState): Rng {
     const r = new Rng(0);
-    r.s.set(state.map((v) => v >>> 0));
+    r.g = new Xoshiro128(state.map((v) => v >>> 0) as RngState);
     return r;
   }
 
   /** The full state (the cached spare normal is dropped on purpose: callers snapshot between draws). */
   state(): RngState {
-    return [this.s[0], this.s[1], this.s[2], this.s[3]];
+    return this.g.state();
   }
 
   /** Next uint32. */
   nextU32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    return this.g.nextU32();
   }
 
   /** Uniform in [0, 1). */
@@ -98,8 +75,4 @@ export class Rng {
       if (z >= -2 && z <= 2) return z * std;
     }
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }

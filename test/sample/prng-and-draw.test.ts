@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/sample/prng.js';
+import { createRng } from '../../src/prng.js';
 import { esKeys, inverseProbabilityWeights, ppsInclusionProbabilities, topKByKey, weightedSampleWithoutReplacement } from '../../src/sample/weighted-draw.js';
 
 describe('seeded PRNG', () => {

@@ -7,7 +7,7 @@
 // evens out the classes, alpha = 0 is uniform, values in between trade balance for coverage.
 // sample_weight = 1/pi_i with pi_i the PPS inclusion probability (weighted-draw.ts), mean 1.
 import { StageError } from '../../errors.js';
-import { createRng } from '../prng.js';
+import { createRng } from '../../prng.js';
 import type { CellPopulation } from '../population.js';
 import { classPixelTotals } from '../stats.js';
 import { inverseProbabilityWeights, ppsInclusionProbabilities, weightedSampleWithoutReplacement } from '../weighted-draw.js';

@@ -21,7 +21,7 @@
 // (strata treated as independent, an approximation), and the weight is its inverse, scaled to mean 1.
 import { StageError } from '../../errors.js';
 import { buildClassPools, packKey } from '../class-pools.js';
-import { createRng, type Rng } from '../prng.js';
+import { createRng, type Rng } from '../../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classTileCounts } from '../stats.js';
 import { normaliseMeanOne, topKByKey } from '../weighted-draw.js';

@@ -19,7 +19,7 @@
 // class mix. Scaled to mean 1.
 import { StageError } from '../../errors.js';
 import { buildClassPools } from '../class-pools.js';
-import { createRng } from '../prng.js';
+import { createRng } from '../../prng.js';
 import { validTotals, type CellPopulation } from '../population.js';
 import { classPixelTotals, classShares, uniformDistribution } from '../stats.js';
 import { normaliseMeanOne } from '../weighted-draw.js';

@@ -1,6 +1,6 @@
 // Uniform: every cell equally likely. Implemented as the weighted draw with unit weights so it shares
 // its random stream with inverse-frequency (alpha = 0 then draws exactly the same cells).
-import { createRng } from '../prng.js';
+import { createRng } from '../../prng.js';
 import type { CellPopulation } from '../population.js';
 import { weightedSampleWithoutReplacement } from '../weighted-draw.js';
 import type { DrawRequest, PolicyResult } from './types.js';
