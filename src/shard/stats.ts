@@ -230,15 +230,27 @@ export function bandMoments(b: BandStats): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
-/**
- * Per-band normalisation constants of one modality (what the trainer subtracts and divides by), in band
- * order; undefined when the corpus has no such modality.
- */
-export function normalisation(stats: CorpusStats, modality: Modality): { bands: string[]; mean: number[]; std: number[] } | undefined {
+/** Per-band normalisation constants of one modality (what the trainer subtracts and divides by), in band order. */
+export interface BandNormalisation {
+  mean: number[];
+  std: number[];
+  /** Band names; absent for in-memory tiles that carry none. */
+  bands?: string[];
+}
+
+/** What training takes from a corpus's statistics: each modality's normalisation and the class pixel
+ *  counts (length NBINS), as the trainer's TileSource hands them over. */
+export interface CorpusNormalisation {
+  modalities: Partial<Record<Modality, BandNormalisation>>;
+  classPixelCounts: number[];
+}
+
+/** The normalisation constants of one modality; undefined when the corpus has no such modality. */
+export function normalisation(stats: CorpusStats, modality: Modality): Required<BandNormalisation> | undefined {
   const ms = stats.modalities[modality];
   if (!ms) return undefined;
   const m = ms.perBand.map(bandMoments);
-  return { bands: [...ms.bands], mean: m.map((x) => x.mean), std: m.map((x) => x.std) };
+  return { mean: m.map((x) => x.mean), std: m.map((x) => x.std), bands: [...ms.bands] };
 }
 
 /** Pixel share of each WorldCover class (order of WORLDCOVER_CLASSES), for class-frequency-aware centring. */

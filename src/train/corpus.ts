@@ -5,7 +5,8 @@ import path from 'node:path';
 import { MODALITIES, type Modality } from '../model/types.js';
 import { bandMoments, columnsFor, openCorpus, openShard, readShardFile, readShardRows } from '../shard/index.js';
 import { TrainError } from '../errors.js';
-import type { CorpusStats, TileSource, TrainTile } from './tiles.js';
+import type { TileSource, TrainTile } from './tiles.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface CorpusSourceOptions {
   /** Modalities to read (others' columns are skipped). Default all. */
@@ -16,7 +17,7 @@ export function corpusTileSource(dir: string, opts: CorpusSourceOptions = {}): T
   const corpus = openCorpus(dir);
   const mods = opts.modalities ?? [...MODALITIES];
   const columns = columnsFor(mods);
-  const stats: CorpusStats = { modalities: {}, classPixelCounts: corpus.stats.classPixelCounts };
+  const stats: CorpusNormalisation = { modalities: {}, classPixelCounts: corpus.stats.classPixelCounts };
   for (const m of MODALITIES) {
     const ms = corpus.stats.modalities[m];
     if (!ms) continue;

@@ -5,7 +5,8 @@
 import type { Modality } from '../model/types.js';
 import { TrainError } from '../errors.js';
 import type { Rng } from './rng.js';
-import { channelIndices, type BandStats, type TrainModality } from './tiles.js';
+import { channelIndices, type TrainModality } from './tiles.js';
+import type { BandNormalisation } from '../shard/stats.js';
 
 /** A square crop window in fractions of the tile: top-left (x0, y0) and side. */
 export interface CropBox {
@@ -60,7 +61,7 @@ export const FULL_BOX: CropBox = { x0: 0, y0: 0, side: 1, flipH: false, flipV: f
 export function cropPatches(
   m: Modality,
   t: TrainModality,
-  stats: BandStats | undefined,
+  stats: BandNormalisation | undefined,
   box: CropBox,
   outSize: number,
   patch: number,

@@ -9,7 +9,8 @@ import { patchWidth } from './loader.js';
 import { encodeFeature, type FeatureKind, type ParamMap, type ViewTokens } from './model.js';
 import { initParamValues, type ParamValues } from './params.js';
 import { encoderParamSpecs, ENCODER_SHAPES, type EncoderShape, type ModelSize } from './sizes.js';
-import { dominantClass, type CorpusStats, type TileSource, type TrainTile } from './tiles.js';
+import { dominantClass, type TileSource, type TrainTile } from './tiles.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface EncoderWeights {
   shape: EncoderShape;
@@ -52,7 +53,7 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
   const bs = opts.batchSize ?? 16;
   const kind: FeatureKind = opts.feature ?? 'cls';
   const want = opts.modalities ?? [...MODALITIES];
-  const stats: CorpusStats = await source.stats();
+  const stats: CorpusNormalisation = await source.stats();
   const params: ParamMap = new Map();
   for (const sp of encoderParamSpecs(s)) {
     const v = enc.values.get(sp.name);

@@ -10,7 +10,7 @@ export { compareRunCrossModal, evalCrossModal, evalCrossModalSource, DEFAULT_PAI
 export { formatCrossModalKnn, formatRetrieval, type CrossModalKnnReport, type RetrievalReport } from './crossmodal.js';
 export { DEFAULT_SPLIT, isHeldOut, type HeldOutSplit, type SplitRecord } from './split.js';
 export { corpusTileSource } from './corpus.js';
-export { memoryTileSource, type TileSource, type TrainTile, type CorpusStats } from './tiles.js';
+export { memoryTileSource, type TileSource, type TrainTile } from './tiles.js';
 export { selectBackend, describeChoice } from './backend.js';
 export { exportSafetensors, importWeights, type ExportMetadata, type ImportReport } from './interchange/files.js';
 export { countParams, encoderParamSpecs, ENCODER_SHAPES, MODEL_SIZES, type ModelSize } from './sizes.js';

@@ -8,7 +8,8 @@ import type { TrainConfig } from '../config/sections/train.js';
 import { TrainError } from '../errors.js';
 import { cropPatches, randomBox, randomPhotometric } from './crops.js';
 import { deriveSeed, Rng, type RngState } from './rng.js';
-import { channelIndices, type CorpusStats, type TileSource, type TrainTile } from './tiles.js';
+import { channelIndices, type TileSource, type TrainTile } from './tiles.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface StreamState {
   epoch: number;
@@ -155,7 +156,7 @@ export function planViews(cfg: TrainConfig, tiles: TrainTile[], rng: Rng): ViewS
 }
 
 /** Builds the batch arrays for drawn tiles (pure given the step seed). */
-export function buildBatch(cfg: TrainConfig, patch: number, stats: CorpusStats, tiles: TrainTile[], step: number): Omit<Batch, 'stateAfter'> {
+export function buildBatch(cfg: TrainConfig, patch: number, stats: CorpusNormalisation, tiles: TrainTile[], step: number): Omit<Batch, 'stateAfter'> {
   const rng = new Rng(deriveSeed(cfg.seed, 'step', step));
   const specs = planViews(cfg, tiles, rng);
   const B = tiles.length;
@@ -195,7 +196,7 @@ export class BatchLoader {
     source: TileSource,
     private readonly cfg: TrainConfig,
     private readonly patch: number,
-    private readonly stats: CorpusStats,
+    private readonly stats: CorpusNormalisation,
     startStep: number,
     state?: StreamState,
   ) {

@@ -2,7 +2,8 @@
 // (a dominant class and a minor one) whose spectra differ by class, with noise, so a model can
 // learn something and the class histograms are known exactly.
 import { Rng } from './rng.js';
-import type { CorpusStats, TrainTile } from './tiles.js';
+import type { TrainTile } from './tiles.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface SynthOptions {
   count: number;
@@ -76,8 +77,8 @@ export function synthTiles(o: SynthOptions): TrainTile[] {
 }
 
 /** Per-band mean/std and class counts computed from the tiles themselves. */
-export function synthStats(tiles: TrainTile[]): CorpusStats {
-  const out: CorpusStats = { modalities: {}, classPixelCounts: new Array(12).fill(0) };
+export function synthStats(tiles: TrainTile[]): CorpusNormalisation {
+  const out: CorpusNormalisation = { modalities: {}, classPixelCounts: new Array(12).fill(0) };
   for (const t of tiles) t.classHistogram.forEach((c, i) => (out.classPixelCounts[i] += c));
   for (const m of ['s2_l2a', 's2_l1c', 's1'] as const) {
     const [C, H, W] = tiles[0].modalities[m]!.shape;

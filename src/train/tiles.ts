@@ -3,6 +3,7 @@
 // satisfies TrainTile structurally.
 import type { Modality, TypedPixels } from '../model/types.js';
 import { TrainError } from '../errors.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 import { MODALITY_CHANNELS } from './sizes.js';
 
 export interface TrainModality {
@@ -23,21 +24,8 @@ export interface TrainTile {
   sampleWeight: number;
 }
 
-export interface BandStats {
-  mean: number[];
-  std: number[];
-  bands?: string[];
-}
-
-/** The parts of stats.json the trainer uses. */
-export interface CorpusStats {
-  modalities: Partial<Record<Modality, BandStats>>;
-  /** Corpus pixel counts per WorldCover bin (length 12). */
-  classPixelCounts: number[];
-}
-
 export interface TileSource {
-  stats(): Promise<CorpusStats>;
+  stats(): Promise<CorpusNormalisation>;
   /** Tiles in a fixed stream order starting at stream index `from` (0-based); ends at the corpus end. */
   read(from: number): AsyncIterable<TrainTile>;
   /** Every tile id in stream order, without decoding pixels (the held-out split needs them). */
@@ -45,7 +33,7 @@ export interface TileSource {
 }
 
 /** A TileSource over tiles held in memory (tests, small evaluations). */
-export function memoryTileSource(tiles: TrainTile[], stats: CorpusStats): TileSource {
+export function memoryTileSource(tiles: TrainTile[], stats: CorpusNormalisation): TileSource {
   return {
     stats: async () => stats,
     tileIds: async () => tiles.map((t) => t.tileId),

@@ -32,7 +32,7 @@ import { globalCls, koleoFeatureGradients, sliceGradients, sliceRows, type Slice
 import { createVariables, disposeVars, initParamValues, readValues, type ParamValues, type ParamVars } from './params.js';
 import { backboneLrScale, cosine, teacherTemperature, warmupCosine } from './schedules.js';
 import { encoderParamSpecs, ENCODER_SHAPES, headParamSpecs, type EncoderShape, type ParamSpec } from './sizes.js';
-import type { CorpusStats } from './tiles.js';
+import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface StepMetrics {
   /** Steps completed after this one (1-based). */
@@ -116,7 +116,7 @@ export class TrainerState {
 
   constructor(
     readonly cfg: TrainConfig,
-    stats: CorpusStats,
+    stats: CorpusNormalisation,
   ) {
     const { shape, specs } = trainSpecs(cfg);
     this.shape = shape;

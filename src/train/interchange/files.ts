@@ -8,11 +8,11 @@ import { writeFileAtomic } from '../../atomic-file.js';
 import { corpusTileSource } from '../corpus.js';
 import { readEncoder, writeEncoder } from '../export.js';
 import { countParams, encoderParamSpecs, ENCODER_SHAPES, MODALITY_CHANNELS, type ModelSize } from '../sizes.js';
-import type { BandStats, CorpusStats } from '../tiles.js';
 import { fromReleased, toReleased } from './released-layout.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { readTorchStateDict } from './torch-pth.js';
 import type { TensorMap } from './tensors.js';
+import type { BandNormalisation, CorpusNormalisation } from '../../shard/stats.js';
 
 /** The JSON block stored under "terrafm" in the safetensors metadata. */
 export interface ExportMetadata {
@@ -41,11 +41,11 @@ export function encoderDirOf(run: string): string {
 }
 
 /** Band statistics the run recorded in train.json, else those of the given corpus. */
-async function normalisationFor(run: string, corpus: string | undefined): Promise<CorpusStats['modalities'] | null> {
+async function normalisationFor(run: string, corpus: string | undefined): Promise<CorpusNormalisation['modalities'] | null> {
   if (corpus) return (await corpusTileSource(corpus).stats()).modalities;
   const tj = path.join(run, 'train.json');
   if (!fs.existsSync(tj)) return null;
-  return (JSON.parse(fs.readFileSync(tj, 'utf8')) as { normalisation?: CorpusStats['modalities'] }).normalisation ?? null;
+  return (JSON.parse(fs.readFileSync(tj, 'utf8')) as { normalisation?: CorpusNormalisation['modalities'] }).normalisation ?? null;
 }
 
 export interface ExportOptions {
@@ -83,14 +83,14 @@ export async function exportSafetensors(run: string, opts: ExportOptions = {}): 
 }
 
 /** Stored bands minus the one the model drops (B10 of 13-band L1C), as crops.ts does. */
-function keptIndices(b: BandStats, channels: number): number[] {
+function keptIndices(b: BandNormalisation, channels: number): number[] {
   const all = b.mean.map((_, i) => i);
   if (all.length === channels) return all;
   const drop = b.bands ? b.bands.indexOf('B10') : 10;
   return all.filter((i) => i !== (drop < 0 ? 10 : drop));
 }
-const modelBands = (b: BandStats, c: number) => keptIndices(b, c).map((i) => b.bands![i]);
-const modelValues = (b: BandStats, v: number[], c: number) => keptIndices(b, c).map((i) => v[i]);
+const modelBands = (b: BandNormalisation, c: number) => keptIndices(b, c).map((i) => b.bands![i]);
+const modelValues = (b: BandNormalisation, v: number[], c: number) => keptIndices(b, c).map((i) => v[i]);
 
 export interface ImportReport {
   out: string;
