@@ -5,8 +5,8 @@
 // of rows is buffered at a time: memory stays bounded by a band even for the whole globe.
 
 import type { BBox, GridCell } from '../model/types.js';
-import { gridError } from './grid/errors.js';
-import { extentRing, type Grid } from './grid/grid.js';
+import { gridError } from '../grid/errors.js';
+import { extentRing, type Grid } from '../grid/grid.js';
 
 /** A cell with the lon/lat sample points of its target extent (see samplePoints). */
 export interface CellTarget {

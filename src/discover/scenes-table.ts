@@ -11,7 +11,7 @@ import type { SceneItem, SourceName } from '../model/types.js';
 import { BBOX_COLUMN, GEOMETRY_COLUMN, bboxSchemaElements, bboxStruct, extendBBox, geoMetadata, type BBoxArray, type BBoxStruct } from '../parquet/geo.js';
 import { isoToMicros } from '../parquet/timestamps.js';
 import { polygonToWkb } from '../parquet/wkb.js';
-import { extentRing } from './grid/index.js';
+import { extentRing } from '../grid/index.js';
 import type { CellScenes, MissingReason } from './types.js';
 
 export const TABLE_SOURCES: readonly SourceName[] = ['s2_l2a', 's2_l1c', 's1', 'landcover'];

@@ -11,7 +11,7 @@ import { inPartition, type Partition } from '../pipeline/partition.js';
 import { MODALITIES, type Modality, type SceneItem, type SourceName } from '../model/types.js';
 import { assignItems, type Candidate } from './batch-assign.js';
 import { groupCells, type QueryGroup } from './batch.js';
-import { coverArea, Grid } from './grid/index.js';
+import { coverArea, Grid } from '../grid/index.js';
 import { pairCell, type PairingRules } from './pairing/pair.js';
 import { ScenesTableWriter } from './scenes-table.js';
 import { openStacSource } from './stac/index.js';

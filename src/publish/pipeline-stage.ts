@@ -8,7 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScenesTable } from '../discover/scenes-table.js';
 import { SCENES_TABLE } from '../discover/stage.js';
-import { extentRing } from '../discover/grid/index.js';
+import { extentRing } from '../grid/index.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { SampleReport } from '../sample/report/build.js';

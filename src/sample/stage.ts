@@ -11,7 +11,8 @@ import { StageError } from '../errors.js';
 import { filtersFromConfig, policySpec, targetByBin } from './config-specs.js';
 import { gdalLandcoverReader } from './landcover/gdal-reader.js';
 import { runLandcoverPass, type LandcoverPassResult } from './landcover/pass.js';
-import { cellLonLatBBox, type LandcoverCell } from './landcover/plan.js';
+import { extentLonLatBBox } from '../grid/index.js';
+import type { LandcoverCell } from './landcover/plan.js';
 import type { AssetAccess } from '../net/access-policy.js';
 import { assetAccessFor, assetPatcherFor } from '../net/link-access.js';
 import type { HrefSigner } from '../net/links.js';
@@ -69,7 +70,7 @@ export async function resolveLandcoverSource(
   if (src.kind === 'hrefs') return tileHrefSource(src.hrefs, sign);
   if (perCell.size > 0) return perCellHrefSource(perCell, sign, links.access);
   const s = links.stac ?? openStacSource({ provider: 'planetary-computer' });
-  const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(cellLonLatBBox)), collection: links.collection });
+  const hrefs = await stacWorldCoverHrefs(s, { bbox: unionBBox(cells.map(extentLonLatBBox)), collection: links.collection });
   if (hrefs.length === 0) throw new StageError('landcover', `the ${s.provider} STAC search found no esa-worldcover tiles under the cells`);
   return tileHrefSource(hrefs, sign, links.access);
 }

@@ -6,8 +6,8 @@ import { MODALITIES } from '../model/types.js';
 import { l1cBands, type Resampling, type TileConfig } from '../config/sections/tile.js';
 // One grid module for the whole product: the footprint is the grid's own extent ring, so grid
 // polygons and tile footprints cannot disagree.
-import { extentRing } from '../discover/grid/grid.js';
-import { parseUtmEpsg } from '../discover/grid/utm.js';
+import { extentRing } from '../grid/grid.js';
+import { parseUtmEpsg } from '../grid/utm.js';
 import { StageError } from '../errors.js';
 import { checkAssetAccess, type AccessRule, type AssetAccess } from '../net/access-policy.js';
 import { gdalPathFor, readTarget } from '../net/links.js';

@@ -9,7 +9,7 @@ import { landcoverCommand } from '../../src/cli/commands/landcover.js';
 import { joinNegativeValues, main } from '../../src/cli/main.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
-import { coverArea, Grid } from '../../src/discover/grid/index.js';
+import { coverArea, Grid } from '../../src/grid/index.js';
 import { cellsInBBox } from '../../src/sample/landcover/cells-input.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { writeCorpus } from '../shard/helpers.js';

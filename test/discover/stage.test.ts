@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { Grid } from '../../src/discover/grid/index.js';
+import { Grid } from '../../src/grid/index.js';
 import { readScenesTable } from '../../src/discover/scenes-table.js';
 import { runDiscover, searchRequest, type DiscoverInput } from '../../src/discover/stage.js';
 import { parseItem } from '../../src/discover/stac/index.js';

@@ -13,7 +13,7 @@ import { normalise as normaliseSampling } from '../../src/config/sections/sampli
 import type { SourcesConfig } from '../../src/config/sections/sources.js';
 import { cellsInBBox } from '../../src/sample/landcover/cells-input.js';
 import { landcoverLinks, landcoverStep } from '../../src/sample/stage.js';
-import { coverArea, Grid } from '../../src/discover/grid/index.js';
+import { coverArea, Grid } from '../../src/grid/index.js';
 import { parseItem } from '../../src/discover/stac/parse-item.js';
 import { planTiles } from '../../src/tile/plan.js';
 import { tileAll } from '../../src/tile/run.js';

@@ -1,12 +1,12 @@
 // `terrafm grid`: prints or writes the Major-TOM grid cells of an area (with each cell's UTM zone
-// and pixel-snapped target extent). The grid itself is in src/discover/grid/.
+// and pixel-snapped target extent). The grid itself is in src/grid/.
 import { bboxIssues } from '../../config/sections/area.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { UsageError } from '../../errors.js';
 import type { BBox } from '../../model/types.js';
-import { CELL_FORMATS, cellWriter, type CellFormat } from '../../discover/grid/format.js';
-import { Grid, countCells, coverArea, type Area } from '../../discover/grid/index.js';
+import { CELL_FORMATS, cellWriter, type CellFormat } from '../../grid/format.js';
+import { Grid, MAJOR_TOM_CORE, countCells, coverArea, type Area } from '../../grid/index.js';
 import { defineCommand, int, num, oneOf, str, type CommandIO } from '../command.js';
 
 export interface GridCommandOptions {
@@ -44,9 +44,9 @@ export const gridCommand = defineCommand<GridCommandOptions>({
     bbox: { type: 'string', valueName: '<w,s,e,n>', multiple: true, description: 'Area in degrees (negative west/south as written: --bbox -111.7,40.5,-111.6,40.6); repeat for several boxes.' },
     antimeridian: { type: 'boolean', description: 'Boxes with west > east cross the antimeridian (without it, west > east is an error).' },
     global: { type: 'boolean', description: 'The whole globe (rows -85..85, as Major-TOM).' },
-    'cell-size-km': { type: 'string', valueName: '<km>', default: '10', description: 'Grid spacing in km (Major-TOM Core: 10).' },
-    'tile-size-px': { type: 'string', valueName: '<px>', default: '1068', description: 'Tile side in pixels.' },
-    'resolution-m': { type: 'string', valueName: '<m>', default: '10', description: 'Pixel size in metres.' },
+    'cell-size-km': { type: 'string', valueName: '<km>', default: String(MAJOR_TOM_CORE.cellSizeKm), description: `Grid spacing in km (Major-TOM Core: ${MAJOR_TOM_CORE.cellSizeKm}).` },
+    'tile-size-px': { type: 'string', valueName: '<px>', default: String(MAJOR_TOM_CORE.tileSizePx), description: 'Tile side in pixels.' },
+    'resolution-m': { type: 'string', valueName: '<m>', default: String(MAJOR_TOM_CORE.resolutionM), description: 'Pixel size in metres.' },
     format: { type: 'string', valueName: '<csv|geojson|json>', default: 'csv', description: 'Output format.' },
     out: { type: 'string', short: 'o', valueName: '<file>', description: 'Write here instead of stdout.' },
     limit: { type: 'string', valueName: '<n>', description: 'At most n cells.' },
@@ -63,9 +63,9 @@ export const gridCommand = defineCommand<GridCommandOptions>({
     }
     return {
       area: global ? { kind: 'global' } : { kind: 'bbox', bboxes: boxes },
-      cellSizeKm: num(values, 'cell-size-km') ?? 10,
-      tileSizePx: int(values, 'tile-size-px', 1) ?? 1068,
-      resolutionM: num(values, 'resolution-m') ?? 10,
+      cellSizeKm: num(values, 'cell-size-km') ?? MAJOR_TOM_CORE.cellSizeKm,
+      tileSizePx: int(values, 'tile-size-px', 1) ?? MAJOR_TOM_CORE.tileSizePx,
+      resolutionM: num(values, 'resolution-m') ?? MAJOR_TOM_CORE.resolutionM,
       format: oneOf(values, 'format', CELL_FORMATS) ?? 'csv',
       out: str(values, 'out'),
       limit: int(values, 'limit', 1),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkOutputDir } from '../../output-dir.js';
 import { gridSection } from '../../config/sections/grid.js';
+import { MAJOR_TOM_CORE } from '../../grid/index.js';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
 import type { StacSource } from '../../discover/stac/types.js';
 import type { BBox } from '../../model/types.js';
@@ -57,7 +58,7 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
     bbox: { type: 'string', valueName: '<minlon,minlat,maxlon,maxlat>', description: 'Cover this box with grid cells.' },
     cells: { type: 'string', valueName: '<file>', description: 'Cells instead of --bbox: JSON array / JSON lines of GridCell or CellScenes records.' },
     limit: { type: 'string', valueName: '<n>', description: 'With --bbox: at most this many cells (previews).' },
-    'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid spacing for --bbox; the pipeline\'s grid by default, so cell ids are Major-TOM ids and join with `grid` and `discover`.', default: '10' },
+    'cell-size-km': { type: 'string', valueName: '<km>', description: 'Grid spacing for --bbox; the pipeline\'s grid by default, so cell ids are Major-TOM ids and join with `grid` and `discover`.', default: String(MAJOR_TOM_CORE.cellSizeKm) },
     raster: { type: 'string', valueName: '<path|url>', description: 'One land-cover raster or VRT covering the cells.' },
     href: { type: 'string', multiple: true, valueName: '<path|url>', description: 'A WorldCover tile (repeatable); matched to cells by tile name (N00E006).' },
     'hrefs-file': { type: 'string', valueName: '<file>', description: 'WorldCover tile hrefs, one per line. Without any map option: the landcover scenes of CellScenes records, else a Planetary Computer esa-worldcover search.' },

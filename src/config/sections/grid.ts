@@ -1,3 +1,4 @@
+import { MAJOR_TOM_CORE } from '../../grid/grid.js';
 import { strictObject, type ConfigSection } from '../section.js';
 
 /** `grid:` the Major-TOM-compatible grid and the pixel grid of each tile. */
@@ -24,16 +25,16 @@ export const gridSection: ConfigSection<RawGrid, GridConfig> = {
   required: false,
   schema: strictObject(
     {
-      cell_size_km: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10, description: 'Grid spacing in km. Default 10 (Major-TOM Core ids).' },
-      tile_size_px: { type: 'integer', minimum: 16, maximum: 10000, default: 1068, description: 'Tile size in pixels. Default 1068.' },
-      resolution_m: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 10, description: 'Target resolution in metres. Default 10.' },
+      cell_size_km: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: MAJOR_TOM_CORE.cellSizeKm, description: `Grid spacing in km. Default ${MAJOR_TOM_CORE.cellSizeKm} (Major-TOM Core ids).` },
+      tile_size_px: { type: 'integer', minimum: 16, maximum: 10000, default: MAJOR_TOM_CORE.tileSizePx, description: `Tile size in pixels. Default ${MAJOR_TOM_CORE.tileSizePx}.` },
+      resolution_m: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: MAJOR_TOM_CORE.resolutionM, description: `Target resolution in metres. Default ${MAJOR_TOM_CORE.resolutionM}.` },
     },
     { description: 'Major-TOM-compatible grid and tile pixel grid.' },
   ),
   normalise: (raw) => ({
-    cellSizeKm: raw?.cell_size_km ?? 10,
-    tileSizePx: raw?.tile_size_px ?? 1068,
-    resolutionM: raw?.resolution_m ?? 10,
+    cellSizeKm: raw?.cell_size_km ?? MAJOR_TOM_CORE.cellSizeKm,
+    tileSizePx: raw?.tile_size_px ?? MAJOR_TOM_CORE.tileSizePx,
+    resolutionM: raw?.resolution_m ?? MAJOR_TOM_CORE.resolutionM,
   }),
   rules(g) {
     const tileKm = (g.tileSizePx * g.resolutionM) / 1000;

@@ -1,7 +1,7 @@
 // Cells for the land-cover pass: from a bbox through the Major-TOM grid, or from a file of GridCell /
 // CellScenes records (then discovery's landcover hrefs come along, per cell).
 import { readFile } from 'node:fs/promises';
-import { coverArea, Grid, type GridSpec } from '../../discover/grid/index.js';
+import { coverArea, Grid, type GridSpec } from '../../grid/index.js';
 import { StageError } from '../../errors.js';
 import type { BBox } from '../../model/types.js';
 import type { LandcoverCell } from './plan.js';

@@ -1,5 +1,4 @@
 // Pure planning for the land-cover pass: which window of which map each cell reads, at what size.
-import proj4 from 'proj4';
 import { StageError } from '../../errors.js';
 import type { BBox } from '../../model/types.js';
 
@@ -39,42 +38,6 @@ export function planCellWindow(cell: LandcoverCell, resolutionM: number): CellWi
     height: Math.max(1, Math.round((maxy - miny) / resolutionM)),
     resolutionM,
   };
-}
-
-function utmProj(epsg: number): string {
-  const north = epsg >= 32601 && epsg <= 32660;
-  const south = epsg >= 32701 && epsg <= 32760;
-  if (!north && !south) throw new StageError('landcover', `EPSG:${epsg} is not a WGS84 UTM zone (32601..32660, 32701..32760)`);
-  const zone = epsg % 100;
-  return `+proj=utm +zone=${zone}${south ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`;
-}
-
-/** The cell's extent as a lon/lat box (edges sampled, so the curved UTM edges are enclosed). */
-export function cellLonLatBBox(cell: LandcoverCell): BBox {
-  const tr = proj4(utmProj(cell.epsg), 'EPSG:4326');
-  const [minx, miny, maxx, maxy] = cell.extent;
-  let a = Infinity;
-  let b = Infinity;
-  let c = -Infinity;
-  let d = -Infinity;
-  const steps = 8;
-  for (let i = 0; i <= steps; i++) {
-    const fx = minx + ((maxx - minx) * i) / steps;
-    const fy = miny + ((maxy - miny) * i) / steps;
-    for (const [x, y] of [
-      [fx, miny],
-      [fx, maxy],
-      [minx, fy],
-      [maxx, fy],
-    ]) {
-      const [lon, lat] = tr.forward([x, y]);
-      a = Math.min(a, lon);
-      b = Math.min(b, lat);
-      c = Math.max(c, lon);
-      d = Math.max(d, lat);
-    }
-  }
-  return [a, b, c, d];
 }
 
 /** WorldCover 3x3-degree tile name containing (lon, lat), e.g. (6.5, 0.3) -> `N00E006`. */

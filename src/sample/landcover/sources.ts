@@ -7,7 +7,8 @@
 import { StageError } from '../../errors.js';
 import { checkAssetAccess, type AssetAccess } from '../../net/access-policy.js';
 import { gdalPathFor, readableGdalPath, readTarget, type HrefSigner } from '../../net/links.js';
-import { cellLonLatBBox, tileNameInHref, worldCoverTilesFor, type LandcoverCell } from './plan.js';
+import { extentLonLatBBox } from '../../grid/index.js';
+import { tileNameInHref, worldCoverTilesFor, type LandcoverCell } from './plan.js';
 
 export interface LandcoverSource {
   /** GDAL paths (already /vsicurl/-prefixed where needed) of the maps covering the cell; [] = none. */
@@ -47,7 +48,7 @@ export function tileHrefSource(hrefs: string[], sign?: HrefSigner, access?: Asse
   return {
     async pathsFor(cell) {
       const out: string[] = [];
-      for (const t of worldCoverTilesFor(cellLonLatBBox(cell))) {
+      for (const t of worldCoverTilesFor(extentLonLatBBox(cell))) {
         const h = byTile.get(t);
         if (h) out.push(await readablePath(h, sign, access));
       }

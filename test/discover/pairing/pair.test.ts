@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignItems } from '../../../src/discover/batch-assign.js';
 import { cellTarget } from '../../../src/discover/batch.js';
-import { Grid } from '../../../src/discover/grid/index.js';
+import { Grid } from '../../../src/grid/index.js';
 import { pairCell, type PairingRules } from '../../../src/discover/pairing/pair.js';
 import type { SceneItem, SourceName } from '../../../src/model/types.js';
 import { scene } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Grid, countCells, coverArea, type Area } from '../../../src/discover/grid/index.js';
-import type { BBox, GridCell } from '../../../src/model/types.js';
+import { Grid, countCells, coverArea, type Area } from '../../src/grid/index.js';
+import type { BBox, GridCell } from '../../src/model/types.js';
 
 const core = new Grid({ cellSizeKm: 10, tileSizePx: 1068, resolutionM: 10 });
 

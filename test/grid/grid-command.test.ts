@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { gridCommand } from '../../../src/cli/commands/grid.js';
+import { gridCommand } from '../../src/cli/commands/grid.js';
 
 async function run(values: Record<string, string | boolean | string[]>): Promise<string> {
   const stdout = new PassThrough();

@@ -11,7 +11,7 @@
 //   past +-180 (e.g. 170..190) or be split at 180 (RFC 7946); both give the same cells.
 // - global: every cell whose south-edge latitude is in GLOBAL_LAT_RANGE (Major-TOM's default rows).
 
-import type { BBox, GridCell } from '../../model/types.js';
+import type { BBox, GridCell } from '../model/types.js';
 import { gridError } from './errors.js';
 import type { Grid } from './grid.js';
 import { PolygonRows } from './polygon-rows.js';

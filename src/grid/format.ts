@@ -1,7 +1,7 @@
 // Text forms of grid cells for `terrafm grid`: CSV, GeoJSON FeatureCollection, JSON array. Each
 // format is a header, one chunk per cell and a footer, so any number of cells can be streamed.
 
-import type { GridCell } from '../../model/types.js';
+import type { GridCell } from '../model/types.js';
 import type { Grid } from './grid.js';
 
 export const CELL_FORMATS = ['csv', 'geojson', 'json'] as const;

@@ -11,7 +11,7 @@
 //   the whole cell whenever S >= d * (cos g + sin g) + resolution, g the grid convergence (<= ~3 deg
 //   in regular zones): 10.68 km tiles on the 10 km grid cover their cell up to g ~ 3.8 deg.
 
-import type { BBox, GridCell } from '../../model/types.js';
+import type { BBox, GridCell } from '../model/types.js';
 import { gridError } from './errors.js';
 import { cellId, GridGeometry, parseCellId } from './spec.js';
 import { tmForward, tmInverse, utmZone, centralMeridian } from './utm.js';
@@ -25,6 +25,11 @@ export interface GridSpec {
   resolutionM: number;
 }
 
+/** Major-TOM Core's grid: 10 km spacing (the only one at which ids match Major-TOM's), 1068 px tiles
+ *  of 10 m (10.68 km: neighbouring tiles overlap by 0.68 km). The grid section's and `terrafm grid`'s
+ *  defaults. */
+export const MAJOR_TOM_CORE: Readonly<GridSpec> = { cellSizeKm: 10, tileSizePx: 1068, resolutionM: 10 };
+
 export class Grid {
   readonly spec: GridSpec;
   readonly geometry: GridGeometry;
@@ -34,7 +39,7 @@ export class Grid {
 
   constructor(spec: GridSpec) {
     if (!Number.isInteger(spec.tileSizePx) || spec.tileSizePx <= 0) {
-      throw gridError(`tile size ${spec.tileSizePx} px is not a positive integer; expected e.g. 1068`);
+      throw gridError(`tile size ${spec.tileSizePx} px is not a positive integer; expected e.g. ${MAJOR_TOM_CORE.tileSizePx}`);
     }
     if (!(spec.resolutionM > 0) || !Number.isFinite(spec.resolutionM)) {
       throw gridError(`resolution ${spec.resolutionM} m is not a positive number; expected e.g. 10`);
@@ -134,4 +139,19 @@ export function extentRing(cell: Pick<GridCell, 'epsg' | 'extent'>, perSide = 4)
   for (let i = 0; i < perSide; i++) push(x0, y1 - ((y1 - y0) * i) / perSide);
   pts.push([pts[0][0], pts[0][1]]);
   return pts;
+}
+
+/**
+ * The lon/lat box [west, south, east, north] enclosing a cell's target extent: the bounds of its
+ * extentRing with 8 points per edge, so the curved edges are enclosed. A box that would pass +-180
+ * (a cell on the antimeridian) spans every longitude instead, as a box in [-180, 180] must.
+ */
+export function extentLonLatBBox(cell: Pick<GridCell, 'epsg' | 'extent'>): BBox {
+  const ring = extentRing(cell, 8);
+  const lons = ring.map((p) => p[0]);
+  const lats = ring.map((p) => p[1]);
+  const west = Math.min(...lons);
+  const east = Math.max(...lons);
+  const [south, north] = [Math.min(...lats), Math.max(...lats)];
+  return west < -180 || east > 180 ? [-180, south, 180, north] : [west, south, east, north];
 }

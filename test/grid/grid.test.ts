@@ -1,7 +1,7 @@
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { Grid, GridGeometry, cellId, extentRing, parseCellId, utmEpsg, utmForward, utmInverse, utmZone } from '../../../src/discover/grid/index.js';
-import { TerrafmError } from '../../../src/errors.js';
+import { coverArea, extentLonLatBBox, Grid, GridGeometry, cellId, extentRing, MAJOR_TOM_CORE, parseCellId, utmEpsg, utmForward, utmInverse, utmZone } from '../../src/grid/index.js';
+import { TerrafmError } from '../../src/errors.js';
 
 const core = new Grid({ cellSizeKm: 10, tileSizePx: 1068, resolutionM: 10 });
 
@@ -199,5 +199,23 @@ describe('pixel-snapped target extent', () => {
     const [x2, y2] = utmForward(ring[4][0], ring[4][1], c.epsg);
     expect(x2).toBeCloseTo(c.extent[2], 4);
     expect(y2).toBeCloseTo(c.extent[3], 4);
+  });
+});
+
+describe('cell footprint in lon/lat', () => {
+  it('encloses the extent ring (8 points per edge) and spans every longitude for a cell on the antimeridian', () => {
+    const grid = new Grid({ cellSizeKm: 2.56, tileSizePx: 256, resolutionM: 10 });
+    const [cell] = [...coverArea(grid, { kind: 'bbox', bboxes: [[8.9659, 47.7168, 8.97, 47.72]] })][0]!;
+    const box = extentLonLatBBox(cell!);
+    const ring = extentRing(cell!, 8);
+    expect(box).toEqual([Math.min(...ring.map((p) => p[0])), Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[1]))]);
+    // the target square is 2.56 km a side, around the cell
+    expect(box[2] - box[0]).toBeGreaterThan(0.03);
+    expect(box[2] - box[0]).toBeLessThan(0.05);
+    const east = new Grid(MAJOR_TOM_CORE);
+    const wrap = [...coverArea(east, { kind: 'bbox', bboxes: [[179.95, -16.5, 180, -16.45]] })].flat().find((c) => extentRing(c, 8).some((p) => p[0] > 180));
+    expect(wrap).toBeDefined();
+    const wb = extentLonLatBBox(wrap!);
+    expect([wb[0], wb[2]]).toEqual([-180, 180]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assignItems } from '../../../src/discover/batch-assign.js';
-import { blockShape, cellTarget, groupCells } from '../../../src/discover/batch.js';
-import { Grid, coverArea, utmForward } from '../../../src/discover/grid/index.js';
-import type { SceneItem } from '../../../src/model/types.js';
+import { assignItems } from '../../src/discover/batch-assign.js';
+import { blockShape, cellTarget, groupCells } from '../../src/discover/batch.js';
+import { Grid, coverArea, utmForward } from '../../src/grid/index.js';
+import type { SceneItem } from '../../src/model/types.js';
 
 const grid = new Grid({ cellSizeKm: 10, tileSizePx: 1068, resolutionM: 10 });
 

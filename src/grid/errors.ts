@@ -1,4 +1,4 @@
-import { ExitCode, TerrafmError } from '../../errors.js';
+import { ExitCode, TerrafmError } from '../errors.js';
 
 /** Bad grid input (cell size, id, area): a usage problem, reported under the `grid` subsystem. */
 export function gridError(message: string): TerrafmError {
