@@ -2,7 +2,7 @@
 // cells/s, target >= 1M/s; and the STAC searches per 1,000 cells that query grouping needs for
 // realistic areas (vs 1,000 for one search per cell).
 import { groupCells } from '../src/discover/batch.js';
-import { Grid, countCells, coverArea, type Area } from '../src/discover/grid/index.js';
+import { Grid, countCells, coverArea, type Area } from '../src/grid/index.js';
 import type { BenchContext } from './harness.js';
 
 export default async function (ctx: BenchContext): Promise<void> {
