@@ -88,3 +88,11 @@ export function classHistogram(lc: Uint8Array): number[] {
   for (let code = 0; code < 256; code++) if (perCode[code] > 0) hist[BYTE_TO_BIN[code]] += perCode[code];
   return hist;
 }
+
+/** The bin holding most valid pixels of a class histogram (bin 0, nodata, excluded; the first bin wins a tie); 0 when no pixel is valid. */
+export function dominantBin(hist: ArrayLike<number>): number {
+  let best = 0;
+  let bestCount = 0;
+  for (let c = 1; c < hist.length; c++) if (hist[c] > bestCount) (best = c), (bestCount = hist[c]);
+  return best;
+}

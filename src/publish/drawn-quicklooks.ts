@@ -4,7 +4,7 @@
 // quicklooks.json) once the shards exist. The images are the shards' own PNG columns, not re-rendered.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORLDCOVER_NAMES } from '../model/types.js';
+import { WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 import { decodePngRgb } from '../image/png.js';
 import { openShard, readQuicklooks, type TileMetadata } from '../shard/reader.js';
 import { escapeXml, svgToPng } from '../svg-to-png.js';

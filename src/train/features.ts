@@ -9,7 +9,8 @@ import { patchWidth } from './loader.js';
 import { encodeFeature, type FeatureKind, type ParamMap, type ViewTokens } from './model.js';
 import { initParamValues, type ParamValues } from './params.js';
 import { encoderParamSpecs, ENCODER_SHAPES, type EncoderShape, type ModelSize } from './sizes.js';
-import { dominantClass, type TileSource, type TrainTile } from './tiles.js';
+import { dominantBin } from '../landcover/worldcover.js';
+import type { TileSource, TrainTile } from './tiles.js';
 import type { CorpusNormalisation } from '../shard/stats.js';
 
 export interface EncoderWeights {
@@ -79,7 +80,7 @@ export async function extractFeatures(source: TileSource, enc: EncoderWeights, o
     tf.dispose([cls, ...(Object.values(view.patches) as tf.Tensor[])]);
     for (const t of tiles) {
       out.tileIds.push(t.tileId);
-      out.labels.push(dominantClass(t.classHistogram));
+      out.labels.push(dominantBin(t.classHistogram));
       out.histograms.push(t.classHistogram);
     }
   };

@@ -58,10 +58,3 @@ export function channelIndices(m: Modality, storedBands: number, bandNames?: str
   throw new TrainError(`${m} tensor has ${storedBands} bands; expected ${want}${m === 's2_l1c' ? ' or 13 (B10 is dropped)' : ''}`);
 }
 
-/** Dominant WorldCover bin of a histogram (nodata excluded); 0 when the tile has no valid pixel. */
-export function dominantClass(hist: number[]): number {
-  let best = 0;
-  let bestCount = 0;
-  for (let c = 1; c < hist.length; c++) if (hist[c] > bestCount) (best = c), (bestCount = hist[c]);
-  return best;
-}

@@ -12,7 +12,7 @@ import { DrawnTileSelection, drawnQuicklooksSvg, writeDrawnQuicklooks, type Stor
 import { publishStage } from '../../src/publish/pipeline-stage.js';
 import { writeColumns } from '../../src/sample/parquet-columns.js';
 import { openShard, readQuicklooks, readTileMetadata, type TileMetadata } from '../../src/shard/reader.js';
-import { landcoverHistogram } from '../../src/shard/stats.js';
+import { classHistogram } from '../../src/landcover/worldcover.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
@@ -21,7 +21,7 @@ import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 function tileOfClass(i: number, code: number, omit: ('s1' | 's2_l2a' | 's2_l1c')[] = []): TileRecord {
   const t = syntheticTile(i, { size: 16, omit });
   t.landcover = new Uint8Array(256).fill(code);
-  t.classHistogram = landcoverHistogram(t.landcover);
+  t.classHistogram = classHistogram(t.landcover);
   return t;
 }
 

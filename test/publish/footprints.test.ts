@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { footprintsCommand } from '../../src/cli/commands/footprints.js';
 import { UsageError } from '../../src/errors.js';
 import { writeFootprints, type FootprintFormat } from '../../src/publish/footprints.js';
-import { landcoverHistogram } from '../../src/shard/stats.js';
+import { classHistogram } from '../../src/landcover/worldcover.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { cleanupTempDirs, tempDir, writeCorpus } from '../shard/helpers.js';
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   lc.fill(10, 8, 8 + 14);
   lc.fill(0, 0, 8);
   tiles[0].landcover = lc;
-  tiles[0].classHistogram = landcoverHistogram(lc);
+  tiles[0].classHistogram = classHistogram(lc);
   await writeCorpus(dir, tiles, { max_rows: 3 });
 });
 afterAll(() => cleanupTempDirs());

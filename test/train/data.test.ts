@@ -5,7 +5,8 @@ import { cropPatches, FULL_BOX, randomPhotometric } from '../../src/train/crops.
 import { BatchLoader, planViews, ShuffleStream } from '../../src/train/loader.js';
 import { Rng } from '../../src/train/rng.js';
 import { bicubicMatrix1d, bicubicMatrix2d, dinoResizeScale } from '../../src/train/posembed.js';
-import { channelIndices, dominantClass, memoryTileSource, type TrainTile } from '../../src/train/tiles.js';
+import { dominantBin } from '../../src/landcover/worldcover.js';
+import { channelIndices, memoryTileSource, type TrainTile } from '../../src/train/tiles.js';
 import { synthStats, synthTiles } from './synthetic.js';
 
 describe('position-embedding resize (bicubic, a = -0.75, align_corners=False)', () => {
@@ -91,8 +92,8 @@ describe('crops', () => {
   });
 
   it('finds the dominant class without nodata', () => {
-    expect(dominantClass([100, 3, 7, 1])).toBe(2);
-    expect(dominantClass([100, 0, 0])).toBe(0);
+    expect(dominantBin([100, 3, 7, 1])).toBe(2);
+    expect(dominantBin([100, 0, 0])).toBe(0);
   });
 });
 
