@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './harness.js';
 import { loadPipelineFile } from '../src/config/load.js';
 import { Logger, setLogger } from '../src/log/logger.js';
-import { runPipeline } from '../src/pipeline/run.js';
+import { runPipeline } from '../src/runner/run.js';
+import { STAGES as PIPELINE_STAGES } from '../src/runner/stages.js';
 import { prepareResume } from '../src/shard/resume.js';
 import { appendJournal, journalShard } from '../src/shard/journal.js';
 import { openShardSink } from '../src/shard/sink.js';
@@ -71,8 +72,8 @@ export default async function (ctx: BenchContext): Promise<void> {
   const without: number[] = [];
   for (let r = 0; r < reps + 1; r++) {
     // first pair is a warm-up for GDAL's caches; the order alternates so drift hits both alike
-    const runWith = () => timed(() => runPipeline({ config, stages: ['tile'], resumable: true, fresh: true }));
-    const runWithout = () => timed(() => runPipeline({ config, stages: ['tile'], resumable: false }));
+    const runWith = () => timed(() => runPipeline({ config, registry: PIPELINE_STAGES, stages: ['tile'], resumable: true, fresh: true }));
+    const runWithout = () => timed(() => runPipeline({ config, registry: PIPELINE_STAGES, stages: ['tile'], resumable: false }));
     let t1: number;
     let t0: number;
     if (r % 2 === 0) {
@@ -134,7 +135,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   ctx.record({ name: 'journal bookkeeping per shard (line built, appended, fsynced)', unit: 'ms', values: perShard, note: 'time inside the sink hook; the whole cost of resumability per shard' });
 
   // What a resume pays up front: re-hashing every finished shard listed in the journal.
-  await runPipeline({ config, stages: ['tile'], resumable: true, fresh: true });
+  await runPipeline({ config, registry: PIPELINE_STAGES, stages: ['tile'], resumable: true, fresh: true });
   const journal = join(base, 'state', 'tile-journal.jsonl');
   const key = JSON.parse(readFileSync(journal, 'utf8').split('\n')[0]).key as string;
   const bytes = JSON.parse(readFileSync(join(base, 'corpus', 'manifest.json'), 'utf8')).bytes as number;

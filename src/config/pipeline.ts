@@ -6,7 +6,7 @@ import { areaSection, type AreaConfig } from './sections/area.js';
 import { discoverSection, type DiscoverConfig } from './sections/discover.js';
 import { gridSection, type GridConfig } from './sections/grid.js';
 import { outputSection, type OutputConfig } from './sections/output.js';
-import { pairingSection, type PairingConfig } from './sections/pairing.js';
+import { pairingSection, requireIssues, type PairingConfig } from './sections/pairing.js';
 import { samplingSection, type SamplingConfig } from './sections/sampling.js';
 import { shardSection, type ShardConfig } from './sections/shard.js';
 import { sourcesSection, type SourcesConfig } from './sections/sources.js';
@@ -69,11 +69,4 @@ export function pipelineSchema(): JsonSchema {
 }
 
 /** Rules that span sections; run after every section's own rules passed. */
-export const CROSS_RULES: ((c: PipelineConfig) => ConfigIssue[])[] = [
-  (c) =>
-    c.pairing.require === 'all-configured'
-      ? []
-      : c.pairing.require
-          .filter((m) => !c.sources[m])
-          .map((m) => ({ path: 'pairing.require', message: `"${m}" is required but sources.${m} is not configured; expected only configured modalities (${Object.keys(c.sources).filter((k) => k !== 'landcover').join(', ')})` })),
-];
+export const CROSS_RULES: ((c: PipelineConfig) => ConfigIssue[])[] = [(c) => requireIssues(c.pairing.require, c.sources)];

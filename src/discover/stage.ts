@@ -2,11 +2,14 @@
 // source -> items assigned to cells by footprint -> per-cell pairing -> scenes table + summary.
 // Streams group by group: memory is bounded by a few groups in flight, whatever the area.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { ConfigError } from '../errors.js';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { requireIssues } from '../config/sections/pairing.js';
 import type { SourceConfig } from '../config/sections/sources.js';
+import { DISCOVER_SUMMARY, SCENES_TABLE } from '../pipeline/layout.js';
 import { inPartition, type Partition } from '../pipeline/partition.js';
 import { MODALITIES, type Modality, type SceneItem, type SourceName } from '../model/types.js';
 import { assignItems, type Candidate } from './batch-assign.js';
@@ -36,8 +39,6 @@ export interface DiscoverOptions {
   onProgress?: (cellsDone: number) => void;
 }
 
-export const SCENES_TABLE = 'scenes.parquet';
-export const SUMMARY_FILE = 'discover-summary.json';
 const DAY_MS = 86_400_000;
 /** Closed interval every STAC API accepts (some refuse `../..`). */
 const LANDCOVER_ANY_TIME = ['1970-01-01T00:00:00Z', '2100-12-31T23:59:59Z'] as const;
@@ -49,14 +50,10 @@ export function searchedSources(sources: DiscoverInput['sources']): SourceName[]
 
 /** Modalities a cell must have: pairing.require, or every configured imaging modality. */
 export function requiredModalities(config: DiscoverInput): Modality[] {
-  const configured = MODALITIES.filter((m) => config.sources[m]);
-  if (config.pairing.require === 'all-configured') return configured;
-  const unknown = config.pairing.require.filter((m) => !config.sources[m]);
-  if (unknown.length) {
-    throw new ConfigError('pipeline', [
-      { path: 'pairing.require', message: `${unknown.join(', ')} required but not under sources; expected only configured modalities (${configured.join(', ')})` },
-    ]);
-  }
+  if (config.pairing.require === 'all-configured') return MODALITIES.filter((m) => config.sources[m]);
+  // The loader checked this already; a config built in code goes through the same rule.
+  const issues = requireIssues(config.pairing.require, config.sources);
+  if (issues.length) throw new ConfigError('pipeline', issues);
   return config.pairing.require;
 }
 
@@ -244,7 +241,7 @@ export async function runDiscover(config: DiscoverInput, opts: DiscoverOptions):
     summary.retries += s.stats.retries;
   }
   summary.elapsedS = Math.round((performance.now() - t0) / 10) / 100;
-  const summaryFile = join(outDir, SUMMARY_FILE);
-  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  const summaryFile = join(outDir, DISCOVER_SUMMARY);
+  writeFileAtomic(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   return { summary, scenesTable: tablePath, summaryFile, ...(collected ? { cells: collected } : {}) };
 }

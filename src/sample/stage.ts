@@ -1,10 +1,14 @@
 // The Sample stage's two steps as functions over plain inputs and output folders, shared by the CLI
-// commands (`terrafm landcover`, `terrafm sample`) and by `terrafm run` (pipeline-stage.ts).
+// commands (`terrafm landcover`, `terrafm sample`), and the stage over a run directory that
+// `terrafm run` calls through adapter.ts.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { SamplingConfig } from '../config/sections/sampling.js';
 import type { SourcesConfig } from '../config/sections/sources.js';
 import { stacOptionsFor } from '../discover/stac/from-config.js';
+import { readScenesTable } from '../discover/scenes-table.js';
 import { openStacSource } from '../discover/stac/index.js';
 import type { StacSource } from '../discover/stac/types.js';
 import { StageError } from '../errors.js';
@@ -23,9 +27,9 @@ import { writeSampleRun, type WrittenFiles } from './outputs.js';
 import type { PolicyName } from './policies/types.js';
 import type { CellPopulation } from './population.js';
 import { runSampling, type SampleRun } from './run.js';
-
-export const LANDCOVER_TABLE = 'landcover.parquet';
-export const CLASS_FREQUENCIES = 'class-frequencies.json';
+import { CLASS_FREQUENCIES, LANDCOVER_DIR, LANDCOVER_TABLE, SAMPLE_DIR, SAMPLE_TABLE, SCENES_TABLE } from '../pipeline/layout.js';
+import { cellsFromRecords } from './landcover/cells-input.js';
+import { joinPassedCells, passedCellsFromRecords } from './passed-cells.js';
 
 /**
  * How the land-cover pass reaches its maps: the catalog an esa-worldcover search goes to (with its
@@ -127,4 +131,35 @@ export async function sampleStep(pop: CellPopulation, cfg: SamplingConfig, outDi
   });
   const files = await writeSampleRun(outDir, run, { png: opts.png ?? true });
   return { run, files };
+}
+
+/** `--sample-from`: the given table, drawn once over every cell, becomes this run's sample table (whole or not at all). */
+export function useGivenSample(sampleFrom: string, runDir: string): string {
+  const dest = path.join(runDir, SAMPLE_TABLE);
+  writeFileAtomic(dest, readFileSync(sampleFrom));
+  return dest;
+}
+
+/**
+ * The stage over a run directory: the cells discovery kept (scenes.parquet) -> land-cover pass
+ * (landcover/) -> sampling policy and report (sample/). Undefined when discovery kept no cell.
+ */
+export async function sampleRunDir(
+  cfg: SamplingConfig,
+  sources: SourcesConfig | undefined,
+  runDir: string,
+  opts: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ landcover: LandcoverStepResult; run: SampleRun; files: WrittenFiles } | undefined> {
+  const cellScenes = await readScenesTable(path.join(runDir, SCENES_TABLE));
+  if (cellScenes.length === 0) return undefined;
+  const { cells, hrefs } = cellsFromRecords(cellScenes, SCENES_TABLE);
+  const landcover = await landcoverStep(cells, cfg.landcover, path.join(runDir, LANDCOVER_DIR), {
+    perCellHrefs: hrefs,
+    links: sources ? landcoverLinks(sources) : undefined,
+    onProgress: opts.onProgress,
+  });
+  const passed = passedCellsFromRecords(cellScenes, SCENES_TABLE);
+  const { population } = joinPassedCells(landcover.result.population, passed);
+  const { run, files } = await sampleStep(population, cfg, path.join(runDir, SAMPLE_DIR));
+  return { landcover, run, files };
 }

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { ExitCode } from '../../src/errors.js';
-import { runPipeline } from '../../src/pipeline/run.js';
+import { runPipeline } from '../../src/runner/run.js';
 import type { Stage } from '../../src/pipeline/stage.js';
 
 const root = mkdtempSync(join(tmpdir(), 'terrafm-failures-'));

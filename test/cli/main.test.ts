@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
-import { runPipeline } from '../../src/pipeline/run.js';
+import { runPipeline } from '../../src/runner/run.js';
 import { parsePipeline } from '../../src/config/load.js';
 import type { Stage } from '../../src/pipeline/stage.js';
 

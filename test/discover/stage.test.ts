@@ -176,7 +176,7 @@ describe('runDiscover pairing S1 and dropping incomplete cells', () => {
   it('refuses a required modality that is not configured', async () => {
     const bad = config({ pairing: { windowDays: 6, require: ['s1'], keepIncomplete: false, minCoverage: 0.99 } });
     await expect(runDiscover(bad, { outDir: mkdtempSync(join(tmpdir(), 'discover-')), openSource: () => new FakeSource([]) })).rejects.toThrow(
-      /pairing.require: s1 required but not under sources/,
+      /pairing.require: "s1" is required but sources.s1 is not configured/,
     );
   });
 });

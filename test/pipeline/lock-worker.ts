@@ -1,6 +1,6 @@
 // Child process for the lock race test: on each {dir} message, tries to take the run lock once and
 // answers whether it holds it; holds until told to release.
-import { lockRunDir } from '../../src/pipeline/lock.js';
+import { lockRunDir } from '../../src/runner/lock.js';
 
 let release: (() => void) | undefined;
 process.on('message', (m: { dir?: string; release?: boolean; exit?: boolean }) => {

@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCK_GRACE_MS, lockRunDir } from '../../src/pipeline/lock.js';
+import { LOCK_GRACE_MS, lockRunDir } from '../../src/runner/lock.js';
 
 const root = mkdtempSync(join(tmpdir(), 'terrafm-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { loadPipelineFile } from '../../src/config/load.js';
 import { ScenesTableWriter } from '../../src/discover/scenes-table.js';
 import { logger } from '../../src/log/logger.js';
 import { clusterCells } from '../../src/publish/map-svg.js';
-import { publishStage } from '../../src/publish/pipeline-stage.js';
+import { publishStage } from '../../src/publish/adapter.js';
 import { encodePngRgb } from '../../src/image/png.js';
 import { mosaic, s1Quicklook, s2Quicklook } from '../../src/image/quicklook.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';

@@ -9,7 +9,7 @@ import { logger } from '../../src/log/logger.js';
 import { decodePngRgb } from '../../src/image/png.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { DrawnTileSelection, drawnQuicklooksSvg, writeDrawnQuicklooks, type StoredQuicklooks } from '../../src/publish/drawn-quicklooks.js';
-import { publishStage } from '../../src/publish/pipeline-stage.js';
+import { publishStage } from '../../src/publish/adapter.js';
 import { writeColumns } from '../../src/sample/parquet-columns.js';
 import { openShard, readQuicklooks, readTileMetadata, type TileMetadata } from '../../src/shard/reader.js';
 import { classHistogram } from '../../src/landcover/worldcover.js';

@@ -10,7 +10,7 @@ import { ScenesTableWriter } from '../../src/discover/scenes-table.js';
 import type { CellScenes } from '../../src/discover/types.js';
 import { Logger } from '../../src/log/logger.js';
 import { cellsInBBox } from '../../src/sample/landcover/cells-input.js';
-import { sampleStage } from '../../src/sample/pipeline-stage.js';
+import { sampleStage } from '../../src/sample/adapter.js';
 import type { GridCell, SceneItem } from '../../src/model/types.js';
 import { realFixture } from '../support/fixtures.js';
 

@@ -3,7 +3,7 @@
 import { checkOutputDir } from '../../output-dir.js';
 import { loadPipelineFile } from '../../config/load.js';
 import { runDiscover } from '../../discover/stage.js';
-import { prepareInputs } from '../../pipeline/prepare.js';
+import { prepareInputs } from '../../runner/prepare.js';
 import { defineCommand, int, str, type CommandIO } from '../command.js';
 
 export interface DiscoverCommandOptions {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { loadPipelineFile } from '../../config/load.js';
 import { parsePartition, type Partition } from '../../pipeline/partition.js';
-import { runPipeline } from '../../pipeline/run.js';
+import { prepareInputs } from '../../runner/prepare.js';
+import { runPipeline } from '../../runner/run.js';
+import { STAGES } from '../../runner/stages.js';
 import { defineCommand, str } from '../command.js';
 
 /** The embedded default pipeline: the demo world. */
@@ -59,7 +61,7 @@ export const runCommand = defineCommand<RunCommandOptions>({
   }),
   async run(opts) {
     const config = loadPipelineFile(opts.pipeline, { outDir: opts.out });
-    const result = await runPipeline({ config, stages: opts.stages, failFast: opts.failFast, fresh: opts.fresh, partition: opts.partition, sampleFrom: opts.sampleFrom });
+    const result = await runPipeline({ config, registry: STAGES, prepare: prepareInputs, stages: opts.stages, failFast: opts.failFast, fresh: opts.fresh, partition: opts.partition, sampleFrom: opts.sampleFrom });
     return result.exitCode;
   },
 });

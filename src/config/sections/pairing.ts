@@ -1,3 +1,4 @@
+import type { ConfigIssue } from '../../errors.js';
 import { strictObject, type ConfigSection } from '../section.js';
 import { MODALITIES, type Modality } from '../../model/types.js';
 
@@ -38,3 +39,12 @@ export const pairingSection: ConfigSection<RawPairing, PairingConfig> = {
     minCoverage: raw?.min_coverage ?? 0.99,
   }),
 };
+
+/** `pairing.require` names only configured sources (a rule across pairing and sources; the one check of it). */
+export function requireIssues(require: PairingConfig['require'], sources: Partial<Record<string, unknown>>): ConfigIssue[] {
+  if (require === 'all-configured') return [];
+  const configured = Object.keys(sources).filter((k) => k !== 'landcover' && sources[k]);
+  return require
+    .filter((m) => !sources[m])
+    .map((m) => ({ path: 'pairing.require', message: `"${m}" is required but sources.${m} is not configured; expected only configured modalities (${configured.join(', ')})` }));
+}

@@ -4,6 +4,7 @@
 // asks for a request already made is an error (the server would loop forever); items of the
 // pages before it have already been handed out.
 
+import { canonicalJson } from '../../canonical-json.js';
 import { StacError } from '../../errors.js';
 import type { HttpClient } from '../../net/http.js';
 import { fetchJson } from '../../net/fetch-json.js';
@@ -31,20 +32,6 @@ export interface Page {
   request: PageRequest;
   features: Record<string, unknown>[];
   next: PageRequest | undefined;
-}
-
-/** JSON text with object keys sorted, so bodies that differ only in key order compare equal. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** Identity of a request for repeat detection (key order of the body does not matter). */

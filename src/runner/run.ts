@@ -2,21 +2,23 @@
 // stage did. A stage that throws stops the run; what earlier stages wrote stays on disk.
 // Resumable: a stage whose done marker (state/<stage>.done.json) matches the current config
 // fingerprint is skipped; the tile stage also resumes inside itself from its shard journal.
+// The runner knows no stage: the CLI passes the stage list (stages.ts) and the input preparation
+// (prepare.ts) in, and stages meet the runner only through the contract in src/pipeline/stage.ts.
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../atomic-file.js';
 import { redactText } from '../redact.js';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { ExitCode, StageError, UsageError, errorMessage, type ExitCodeValue } from '../errors.js';
+import { ExitCode, StageError, UsageError, errorMessage, isTerrafmError, type ExitCodeValue } from '../errors.js';
 import { checkOutputDir } from '../output-dir.js';
 import { logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
-import { WHOLE, type Partition } from './partition.js';
-import type { Stage, StageOutcome } from './stage.js';
+import { RUN_RECORD } from '../pipeline/layout.js';
+import { WHOLE, type Partition } from '../pipeline/partition.js';
+import { checkSampleFrom } from '../pipeline/sample-from.js';
+import type { Stage, StageOutcome } from '../pipeline/stage.js';
 import { lockRunDir } from './lock.js';
-import { prepareInputs } from './prepare.js';
-import { STAGES } from './stages.js';
 import { chainFingerprints, clearMarker, clearState, readMarker, writeMarker } from './state.js';
 
 /** Stages that read the whole corpus, so a partitioned run leaves them out. */
@@ -27,8 +29,10 @@ export interface RunOptions {
   /** Only these stages (by name), still in pipeline order. Default: all enabled stages. */
   stages?: string[];
   failFast?: boolean;
-  /** Stage list, injectable for tests. */
-  registry?: Stage[];
+  /** The stages, in pipeline order (the CLI passes STAGES from stages.ts; tests their own). */
+  registry: Stage[];
+  /** Makes inputs a run can make for itself before any stage (the CLI passes prepareInputs). Default: none. */
+  prepare?: (config: PipelineConfig) => Promise<void>;
   /** This worker's share of the grid cells (`--partition i/N`). Default: everything. */
   partition?: Partition;
   /** Ignore what earlier attempts recorded and redo every stage (`--fresh`). */
@@ -47,7 +51,7 @@ export interface RunResult {
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const { config } = opts;
-  const registry = opts.registry ?? STAGES;
+  const registry = opts.registry;
   const partition = opts.partition ?? WHOLE;
   const resumable = opts.resumable ?? true;
   const unknown = (opts.stages ?? []).filter((s) => !registry.some((r) => r.name === s));
@@ -72,6 +76,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         'expected --sample-from <sample.parquet> (from one unpartitioned `terrafm run <pipeline> --stages discover,sample`), or a pipeline without sampling',
     );
   }
+  checkSampleFrom(opts.sampleFrom);
   const runDir = config.output.dir;
   checkOutputDir(runDir, 'run directory (--out or output.dir)');
   await mkdir(runDir, { recursive: true });
@@ -89,7 +94,7 @@ async function runStages(
   { registry, partition, resumable, enabled, selected, runDir, log }: { registry: Stage[]; partition: Partition; resumable: boolean; enabled: Stage[]; selected: Stage[]; runDir: string; log: ReturnType<typeof logger> },
 ): Promise<RunResult> {
   const { config } = opts;
-  await prepareInputs(config);
+  await opts.prepare?.(config);
   log.info(`run ${config.name}: ${selected.map((s) => s.name).join(' -> ') || 'no stages enabled'} into ${runDir}${partition.count > 1 ? ` (partition ${partition.index}/${partition.count})` : ''}`);
 
   // Fingerprints chain over every enabled stage in pipeline order, whichever are selected this time.
@@ -121,7 +126,7 @@ async function runStages(
       exitCode: result.exitCode,
       error,
     };
-    writeFileAtomic(join(runDir, 'run.json'), redactText(`${JSON.stringify(doc, null, 2)}\n`));
+    writeFileAtomic(join(runDir, RUN_RECORD), redactText(`${JSON.stringify(doc, null, 2)}\n`));
   };
   let upstreamRan = false;
   for (const stage of selected) {
@@ -152,7 +157,7 @@ async function runStages(
       } catch (re) {
         log.warn(`cannot record the failure of ${stage.name} in run.json: ${errorMessage(re)}`);
       }
-      if (e instanceof Error && 'subsystem' in e) throw e;
+      if (isTerrafmError(e)) throw e;
       throw new StageError(stage.name, `stage failed: ${(e as Error).message}`, e);
     }
   }
@@ -163,7 +168,7 @@ async function runStages(
 /** Stage records of an earlier run.json in this directory ([] when there is none or it is unreadable). */
 function earlierStageRecords(runDir: string): RunResult['outcomes'] {
   try {
-    const doc = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { stages?: unknown };
+    const doc = JSON.parse(readFileSync(join(runDir, RUN_RECORD), 'utf8')) as { stages?: unknown };
     return Array.isArray(doc.stages) ? (doc.stages as RunResult['outcomes']).filter((o) => typeof o?.stage === 'string') : [];
   } catch {
     return [];

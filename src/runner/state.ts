@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
-import type { StageOutcome } from './stage.js';
+import { canonicalJson } from '../canonical-json.js';
+import { stateDir } from '../pipeline/layout.js';
+import type { StageOutcome } from '../pipeline/stage.js';
 
-export const STATE_DIR = 'state';
 export const MARKER_VERSION = 1;
 
 export interface DoneMarker {
@@ -21,26 +22,8 @@ export interface DoneMarker {
   seconds: number;
 }
 
-export function stateDir(runDir: string): string {
-  return join(runDir, STATE_DIR);
-}
-
 function markerPath(runDir: string, stage: string): string {
   return join(stateDir(runDir), `${stage}.done.json`);
-}
-
-/** JSON with object keys sorted, so a fingerprint does not depend on key order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
 }
 
 /**

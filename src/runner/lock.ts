@@ -13,7 +13,7 @@ import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmd
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { stateDir } from './state.js';
+import { stateDir } from '../pipeline/layout.js';
 import { processAlive } from '../process-alive.js';
 
 export const LOCK_FILE = 'run.lock';
