@@ -7,7 +7,7 @@ import { landcoverCommand } from '../../src/cli/commands/landcover.js';
 import { sampleCommand } from '../../src/cli/commands/sample.js';
 import { normalise, samplingSection } from '../../src/config/sections/sampling.js';
 import { parseCompareList, policySpec, targetByBin } from '../../src/sample/config-specs.js';
-import { loadSamplingConfig } from '../../src/sample/load-sampling-config.js';
+import { loadSection } from '../../src/config/load-section.js';
 import { passedCellsFromRecords, joinPassedCells } from '../../src/sample/passed-cells.js';
 import { populationFromCells } from '../../src/sample/population.js';
 
@@ -58,10 +58,10 @@ describe('sampling config section', () => {
     expect(issues).toEqual([{ path: 'sampling.stratified.classes.0.n', message: 'n 20 > top_k 10; a quota cannot draw more cells than its top-K list holds' }]);
   });
   it('loads the sampling key of a pipeline file and reports problems with their path', () => {
-    const ok = loadSamplingConfig(yamlFile('ok.yaml', 'name: x\nsampling:\n  policy: target\n  target: {"10": 1, "95": 1}\n  count: 50\n'));
+    const ok = loadSection(yamlFile('ok.yaml', 'name: x\nsampling:\n  policy: target\n  target: {"10": 1, "95": 1}\n  count: 50\n'), 'sampling');
     expect(ok.policy).toBe('target');
     expect(ok.count).toBe(50);
-    expect(() => loadSamplingConfig(yamlFile('bad.yaml', 'sampling:\n  count: -3\n  filters: {max_nodata: 1}\n'))).toThrow(
+    expect(() => loadSection(yamlFile('bad.yaml', 'sampling:\n  count: -3\n  filters: {max_nodata: 1}\n'), 'sampling')).toThrow(
       /sampling\.count: -3 is out of range; expected a value >= 1\n  - sampling\.filters\.max_nodata: unknown key; allowed keys: max_nodata_fraction, exclude_all_water, max_cloud/,
     );
   });

@@ -4,7 +4,7 @@ import { evalCommand } from '../../src/cli/commands/eval.js';
 import { modelCommand } from '../../src/cli/commands/model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { trainConfigFrom } from '../../src/train/config.js';
+import { sectionFrom } from '../../src/config/load-section.js';
 import { capture } from '../support/capture.js';
 
 describe('terrafm model', () => {
@@ -22,7 +22,7 @@ describe('train configuration', () => {
   it('maps flags to the train section and validates it', () => {
     const o = trainCommand.parse({ out: 'r', steps: '12', centering: 'dino', 'global-size': '48', backend: 'cpu' }, ['corpus']);
     expect(o.overrides).toEqual({ steps: 12, backend: 'cpu', centering: { mode: 'dino' }, crops: { global_size: 48 } });
-    const cfg = trainConfigFrom(o.overrides, 'command line');
+    const cfg = sectionFrom('train', o.overrides, 'command line');
     expect(cfg.centering).toEqual({ mode: 'dino', lambda: 0.5, momentum: 0.9, classPower: 1 });
     expect(cfg.crops.globalSize).toBe(48);
     expect(() => trainCommand.parse({ steps: '3' }, ['c'])).toThrow(UsageError);
@@ -31,7 +31,7 @@ describe('train configuration', () => {
   it('reports every problem with its key path', () => {
     const err = (() => {
       try {
-        trainConfigFrom({ crops: { global_size: 60 }, lr: -1, bogus: 1 } as never, 'p.yaml');
+        sectionFrom('train', { crops: { global_size: 60 }, lr: -1, bogus: 1 } as never, 'p.yaml');
       } catch (e) {
         return e as ConfigError;
       }
@@ -40,13 +40,13 @@ describe('train configuration', () => {
     const paths = err!.issues.map((i) => i.path);
     expect(paths).toContain('train.lr');
     expect(paths.some((p) => p.startsWith('train'))).toBe(true);
-    expect(() => trainConfigFrom({ crops: { global_size: 60 } }, 'p.yaml')).toThrow(/train.crops.global_size: 60 is not a multiple of the tiny patch size 8/);
+    expect(() => sectionFrom('train', { crops: { global_size: 60 } }, 'p.yaml')).toThrow(/train.crops.global_size: 60 is not a multiple of the tiny patch size 8/);
   });
 
   it('rejects out-of-range augmentation and backbone settings by key path', () => {
     const issues = (raw: object) => {
       try {
-        trainConfigFrom(raw as never, 'p.yaml');
+        sectionFrom('train', raw as never, 'p.yaml');
       } catch (e) {
         return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
       }
@@ -86,10 +86,10 @@ describe('held-out split flags and embed --random-init', () => {
   it('maps --held-out, --split-seed and --include-held-out to train.held_out', () => {
     const o = trainCommand.parse({ out: 'r', 'held-out': '20', 'split-seed': '3', 'include-held-out': true }, ['corpus']);
     expect(o.overrides.held_out).toEqual({ percent: 20, seed: 3, exclude: false });
-    expect(trainConfigFrom(o.overrides, 'command line').heldOut).toEqual({ percent: 20, seed: 3, exclude: false });
+    expect(sectionFrom('train', o.overrides, 'command line').heldOut).toEqual({ percent: 20, seed: 3, exclude: false });
     // the default excludes the split eval uses
-    expect(trainConfigFrom({}, 'command line').heldOut).toEqual({ percent: 30, seed: 0, exclude: true });
-    expect(() => trainConfigFrom({ held_out: { percent: 100 } }, 'p.yaml')).toThrow(/train.held_out.percent: 100 is out of range/);
+    expect(sectionFrom('train', {}, 'command line').heldOut).toEqual({ percent: 30, seed: 0, exclude: true });
+    expect(() => sectionFrom('train', { held_out: { percent: 100 } }, 'p.yaml')).toThrow(/train.held_out.percent: 100 is out of range/);
   });
 
   it('embed takes exactly one of --encoder or --random-init (with --size and --seed)', () => {

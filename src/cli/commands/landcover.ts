@@ -8,7 +8,7 @@ import type { BBox } from '../../model/types.js';
 import { cellsInBBox, readCellsFile } from '../../sample/landcover/cells-input.js';
 import { UsageError } from '../../errors.js';
 import type { LandcoverCell } from '../../sample/landcover/plan.js';
-import { loadSamplingConfig } from '../../sample/load-sampling-config.js';
+import { loadSection } from '../../config/load-section.js';
 import { landcoverStep } from '../../sample/stage.js';
 import { defineCommand, int, num, oneOf, str } from '../command.js';
 
@@ -73,15 +73,14 @@ export const landcoverCommand = defineCommand<LandcoverCommandOptions>({
   parse(values) {
     const outDir = str(values, 'out');
     if (!outDir) throw new UsageError('missing --out <dir>');
-    const base = loadSamplingConfig(str(values, 'pipeline')).landcover;
+    const base = loadSection(str(values, 'pipeline'), 'sampling').landcover;
     const bbox = str(values, 'bbox');
     const file = str(values, 'cells');
     if (!bbox === !file) throw new UsageError('give exactly one of --bbox <minlon,minlat,maxlon,maxlat> or --cells <file>');
     // The pipeline's grid (grid section defaults): same spacing, tile size and resolution, same ids.
-    const grid = gridSection.normalise(undefined, { baseDir: '.' });
-    const cellSizeKm = num(values, 'cell-size-km') ?? grid.cellSizeKm;
+    const grid = gridSection.normalise({ cell_size_km: num(values, 'cell-size-km') }, { baseDir: '.' });
     const cells: LandcoverCommandOptions['cells'] = bbox
-      ? { bbox: parseBBox(bbox), cellSizeKm, tileSizePx: grid.tileSizePx, gridResolutionM: grid.resolutionM, limit: int(values, 'limit', 1) }
+      ? { bbox: parseBBox(bbox), cellSizeKm: grid.cellSizeKm, tileSizePx: grid.tileSizePx, gridResolutionM: grid.resolutionM, limit: int(values, 'limit', 1) }
       : { file: file! };
     const raster = str(values, 'raster');
     const hrefs = (values.href as string[] | undefined) ?? [];

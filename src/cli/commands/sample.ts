@@ -3,7 +3,7 @@ import { StageError, UsageError } from '../../errors.js';
 import type { SamplingConfig } from '../../config/sections/sampling.js';
 import { parseCompareList } from '../../sample/config-specs.js';
 import { readClassFrequencies, readLandcoverTable } from '../../sample/landcover/table.js';
-import { loadSamplingConfig } from '../../sample/load-sampling-config.js';
+import { loadSection } from '../../config/load-section.js';
 import { joinPassedCells, readPassedCells } from '../../sample/passed-cells.js';
 import { POLICY_NAMES, type PolicyName } from '../../sample/policies/types.js';
 import { sampleStep } from '../../sample/stage.js';
@@ -76,7 +76,7 @@ export const sampleCommand = defineCommand<SampleCommandOptions>({
     const out = str(values, 'out');
     if (!landcover) throw new UsageError('missing --landcover <landcover.parquet>');
     if (!out) throw new UsageError('missing --out <dir>');
-    const base = loadSamplingConfig(str(values, 'pipeline'));
+    const base = loadSection(str(values, 'pipeline'), 'sampling');
     const maxNodata = num(values, 'max-nodata-fraction');
     if (maxNodata !== undefined && !(maxNodata >= 0 && maxNodata <= 1)) throw new UsageError(`--max-nodata-fraction: ${maxNodata} is not valid; expected 0..1`);
     const maxCloud = num(values, 'max-cloud');

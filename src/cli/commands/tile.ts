@@ -4,7 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, StageError, UsageError } from '../../errors.js';
 import { loadPipelineFile } from '../../config/load.js';
-import { normalise as normaliseTile, type TileConfig } from '../../config/sections/tile.js';
+import { loadSection } from '../../config/load-section.js';
+import type { TileConfig } from '../../config/sections/tile.js';
 import { readScenesTable } from '../../discover/scenes-table.js';
 import { planTiles, type PlanAccess, type TileSourceInput } from '../../tile/plan.js';
 import { assetAccessFor, assetPatcherFor } from '../../net/link-access.js';
@@ -57,9 +58,9 @@ export async function readTileInputs(file: string): Promise<TileSourceInput[]> {
 /** Tile settings and, with a pipeline, its sources' asset access policy (without one: not checked)
  *  and href patcher (without one: anonymous Planetary Computer signing of PC blobs). */
 function tileConfigOf(pipeline: string | undefined): { config: TileConfig; access?: PlanAccess; sign: HrefSigner } {
-  if (!pipeline) return { config: normaliseTile(undefined), sign: assetPatcherFor(undefined) };
+  if (!pipeline) return { config: loadSection(undefined, 'tile'), sign: assetPatcherFor(undefined) };
   const cfg = loadPipelineFile(pipeline);
-  return { config: cfg.tile ?? normaliseTile(undefined), access: assetAccessFor(cfg.sources), sign: assetPatcherFor(cfg.sources) };
+  return { config: cfg.tile, access: assetAccessFor(cfg.sources), sign: assetPatcherFor(cfg.sources) };
 }
 
 export async function runTileCommand(opts: TileCommandOptions, io?: CommandIO): Promise<TileRunSummary & { cogFiles: number }> {

@@ -1,7 +1,7 @@
 // `terrafm train <corpus> --out <dir>`: TerraFM pretraining on a shard corpus (src/train/).
 import { checkOutputDir } from '../../output-dir.js';
 import type { RawTrain } from '../../config/sections/train.js';
-import { readTrainSection, trainConfigFrom } from '../../train/config.js';
+import { loadSection } from '../../config/load-section.js';
 import { trainOnCorpus } from '../../train/index.js';
 import type { VerifyMode } from '../../shard/verify.js';
 import { openCorpusInput, VERIFY_OPTIONS, verifyModeOf } from '../corpus-input.js';
@@ -87,15 +87,19 @@ export const trainCommand = defineCommand<TrainCommandOptions>({
     return { corpus: positionals[0], out: required(str(values, 'out'), '--out <dir>'), pipeline: str(values, 'pipeline'), overrides: o, resume: values.resume === true, verify: verifyModeOf(values), init: str(values, 'init') };
   },
   async run(opts, io) {
-    const base = opts.pipeline ? readTrainSection(opts.pipeline) : {};
-    const raw: RawTrain = {
-      ...base,
-      ...opts.overrides,
-      ...(base.crops || opts.overrides.crops ? { crops: { ...base.crops, ...opts.overrides.crops } } : {}),
-      ...(base.centering || opts.overrides.centering ? { centering: { ...base.centering, ...opts.overrides.centering } } : {}),
-      ...(base.held_out || opts.overrides.held_out ? { held_out: { ...base.held_out, ...opts.overrides.held_out } } : {}),
-    };
-    const cfg = trainConfigFrom(raw, opts.pipeline ?? 'command line');
+    // the flags over the file's `train:` section, nested mappings merged key by key
+    const cfg = loadSection(opts.pipeline, 'train', {
+      override: (file) => {
+        const base = file as RawTrain;
+        return {
+          ...base,
+          ...opts.overrides,
+          ...(base.crops || opts.overrides.crops ? { crops: { ...base.crops, ...opts.overrides.crops } } : {}),
+          ...(base.centering || opts.overrides.centering ? { centering: { ...base.centering, ...opts.overrides.centering } } : {}),
+          ...(base.held_out || opts.overrides.held_out ? { held_out: { ...base.held_out, ...opts.overrides.held_out } } : {}),
+        } as Record<string, unknown>;
+      },
+    });
     const err = process.stderr;
     checkOutputDir(opts.out, '--out');
     const corpus = await openCorpusInput(opts.corpus, opts.verify);
