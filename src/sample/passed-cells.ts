@@ -1,7 +1,7 @@
 // The cells that passed discovery, as the sampler needs them: id -> cloud cover (percent or null).
 // Accepts discovery's CellScenes records ({cell: {id}, scenes: {s2_l2a: [{cloudCover}]}}) or plain
 // {cellId, cloudCover} / {cell_id, cloud_cover} records, as a JSON array or JSON lines.
-import { readFile } from 'node:fs/promises';
+import { readJsonRecords } from '../json-records.js';
 import type { CellScenes } from '../discover/types.js';
 import { StageError } from '../errors.js';
 import { allocatePopulation, type CellPopulation } from './population.js';
@@ -36,20 +36,7 @@ export function passedCellsFromRecords(records: unknown[], where: string): Map<s
 }
 
 export async function readPassedCells(file: string): Promise<Map<string, number | null>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new StageError('sample', `cannot read cells file ${file}: ${(e as Error).message}`, e);
-  }
-  const trimmed = text.trim();
-  let records: unknown[];
-  try {
-    records = trimmed.startsWith('[') ? JSON.parse(trimmed) : trimmed.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  } catch (e) {
-    throw new StageError('sample', `${file}: not a JSON array or JSON lines (${(e as Error).message})`, e);
-  }
-  return passedCellsFromRecords(records, file);
+  return passedCellsFromRecords(await readJsonRecords(file, 'sample'), file);
 }
 
 /**

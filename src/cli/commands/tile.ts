@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExitCode, StageError, UsageError } from '../../errors.js';
 import { loadPipelineFile } from '../../config/load.js';
 import { loadSection } from '../../config/load-section.js';
+import { parseJsonRecords } from '../../json-records.js';
 import type { TileConfig } from '../../config/sections/tile.js';
 import { readScenesTable } from '../../discover/scenes-table.js';
 import { planTiles, type PlanAccess, type TileSourceInput } from '../../tile/plan.js';
@@ -41,8 +42,7 @@ export async function readTileInputs(file: string): Promise<TileSourceInput[]> {
     throw new StageError('tile', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected the scenes table from \`terrafm discover\``, e);
   }
   try {
-    const t = text.trim();
-    const rows = t.startsWith('[') ? (JSON.parse(t) as unknown[]) : t.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    const rows = parseJsonRecords(text);
     for (const [i, r] of rows.entries()) {
       const o = r as Partial<TileSourceInput>;
       if (!o || typeof o !== 'object' || !o.cell || typeof o.cell.id !== 'string' || typeof o.scenes !== 'object') {

@@ -4,18 +4,6 @@ import { HttpClient } from '../../net/http.js';
 import type { StacSourceOptions } from './types.js';
 
 export function sourceHttpClient(opts: StacSourceOptions, headers: Record<string, string> = {}): HttpClient {
-  return new HttpClient({
-    fetchImpl: opts.fetchImpl,
-    concurrency: opts.concurrency,
-    timeoutMs: opts.timeoutMs,
-    retries: opts.retries,
-    backoffBaseMs: opts.backoffBaseMs,
-    backoffMaxMs: opts.backoffMaxMs,
-    maxRetryAfterMs: opts.maxRetryAfterMs,
-    cacheDir: opts.cacheDir,
-    headers,
-    sleep: opts.sleep,
-    now: opts.now,
-    onRetry: opts.onRetry,
-  });
+  const { fetchImpl, concurrency, timeoutMs, retries, backoffBaseMs, backoffMaxMs, maxRetryAfterMs, cacheDir, sleep, now, onRetry } = opts;
+  return new HttpClient({ fetchImpl, concurrency, timeoutMs, retries, backoffBaseMs, backoffMaxMs, maxRetryAfterMs, cacheDir, headers, sleep, now, onRetry });
 }

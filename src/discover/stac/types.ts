@@ -2,7 +2,7 @@
 // Everything behind it (HTTP, paging, static catalogs, provider quirks, signing) is in this folder.
 
 import type { BBox, SceneItem } from '../../model/types.js';
-import type { FetchLike, RetryInfo } from '../../net/http.js';
+import type { HttpClientOptions } from '../../net/http.js';
 
 export interface SearchRequest {
   collections: string[];
@@ -38,7 +38,13 @@ export interface StacSource {
 
 export type StacProvider = 'static' | 'earth-search' | 'planetary-computer' | 'stac-api';
 
-export interface StacSourceOptions {
+/** How a source's HttpClient retries, waits and caches (the HTTP layer's own options; tests inject fetch, sleep and clock). */
+export type SourceHttpOptions = Pick<
+  HttpClientOptions,
+  'fetchImpl' | 'concurrency' | 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxRetryAfterMs' | 'cacheDir' | 'sleep' | 'now' | 'onRetry'
+>;
+
+export interface StacSourceOptions extends SourceHttpOptions {
   provider: StacProvider;
   /** STAC API root (stac-api, or override the provider's default). */
   url?: string;
@@ -46,20 +52,6 @@ export interface StacSourceOptions {
   catalog?: string;
   /** Logical band name -> asset key; merged over the defaults of the provider. */
   bandAssets?: Record<string, string>;
-  /** Bound on requests in flight (default 4). */
-  concurrency?: number;
-  /** Per request attempt, headers through last body byte (default 30000 ms). */
-  timeoutMs?: number;
-  /** Most attempts per request (default 6). */
-  retries?: number;
-  /** Backoff base of the first retry in ms (default 500); tests use a few ms. */
-  backoffBaseMs?: number;
-  /** Cap of one backoff delay (default 30000 ms). */
-  backoffMaxMs?: number;
-  /** Cap on a server's Retry-After (default 120000 ms). */
-  maxRetryAfterMs?: number;
-  /** On-disk response cache; a rerun with the same requests makes zero requests. */
-  cacheDir?: string;
   /** Planetary Computer subscription key (Ocp-Apim-Subscription-Key), optional. */
   subscriptionKey?: string;
   /**
@@ -68,12 +60,4 @@ export interface StacSourceOptions {
    * when a search link offers it).
    */
   searchMethod?: 'POST' | 'GET' | 'auto';
-  /** Injectable fetch (tests, benchmarks); default node-fetch 3. */
-  fetchImpl?: FetchLike;
-  /** Injected waiting (tests make backoff instant but still record the delays asked for). */
-  sleep?: (ms: number) => Promise<void>;
-  /** Clock used for Retry-After dates and token expiry (tests). */
-  now?: () => number;
-  /** Called before each retry wait. */
-  onRetry?: (info: RetryInfo) => void;
 }

@@ -1,6 +1,6 @@
 // Cells for the land-cover pass: from a bbox through the Major-TOM grid, or from a file of GridCell /
 // CellScenes records (then discovery's landcover hrefs come along, per cell).
-import { readFile } from 'node:fs/promises';
+import { readJsonRecords } from '../../json-records.js';
 import { coverArea, Grid, type GridSpec } from '../../grid/index.js';
 import { StageError } from '../../errors.js';
 import type { BBox } from '../../model/types.js';
@@ -48,17 +48,5 @@ export function cellsFromRecords(records: unknown[], where: string): CellsFile {
 }
 
 export async function readCellsFile(file: string): Promise<CellsFile> {
-  let text: string;
-  try {
-    text = (await readFile(file, 'utf8')).trim();
-  } catch (e) {
-    throw new StageError('landcover', `cannot read cells file ${file}: ${(e as Error).message}`, e);
-  }
-  let records: unknown[];
-  try {
-    records = text.startsWith('[') ? JSON.parse(text) : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  } catch (e) {
-    throw new StageError('landcover', `${file}: not a JSON array or JSON lines (${(e as Error).message})`, e);
-  }
-  return cellsFromRecords(records, file);
+  return cellsFromRecords(await readJsonRecords(file, 'landcover'), file);
 }
