@@ -4,7 +4,7 @@
 import type { BenchContext } from './harness.js';
 import { timeIt } from './harness.js';
 import { runPolicy, type PolicySpec } from '../src/sample/policies/index.js';
-import { runSampling } from '../src/sample/run.js';
+import { runSampling } from '../src/sample/run-sampling.js';
 import { syntheticPopulation } from '../src/sample/synthetic.js';
 import { cellsInBBox } from '../src/sample/landcover/cells-input.js';
 import { gdalLandcoverReader } from '../src/sample/landcover/gdal-reader.js';

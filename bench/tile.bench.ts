@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import { normalise, S2_L2A_BANDS } from '../src/config/sections/tile.js';
 import { planTiles, type TileSourceInput } from '../src/tile/plan.js';
-import { runTiles } from '../src/tile/run.js';
+import { runTiles } from '../src/tile/run-tiles.js';
 import type { GridCell, SceneItem } from '../src/model/types.js';
 import type { BenchContext } from './harness.js';
 import { realFixture } from '../test/support/fixtures.js';

@@ -7,7 +7,7 @@ import { readColumns, writeColumns } from './parquet-columns.js';
 import { reportMarkdown } from './report/markdown.js';
 import { svgToPng } from '../svg-to-png.js';
 import { classShareBarsSvg, SERIES_COLOURS, worldMapSvg } from './report/svg.js';
-import type { SampleRun } from './run.js';
+import type { SampleRun } from './run-sampling.js';
 
 /** File-name-safe form of a policy label: `inverse-frequency(alpha=0.5)` -> `inverse-frequency-alpha-0.5`. */
 export function labelSlug(label: string): string {

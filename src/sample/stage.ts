@@ -26,7 +26,7 @@ import { classFrequencies, writeClassFrequencies, writeLandcoverTable, type Clas
 import { writeSampleRun, type WrittenFiles } from './outputs.js';
 import type { PolicyName } from './policies/types.js';
 import type { CellPopulation } from './population.js';
-import { runSampling, type SampleRun } from './run.js';
+import { runSampling, type SampleRun } from './run-sampling.js';
 import { CLASS_FREQUENCIES, LANDCOVER_DIR, LANDCOVER_TABLE, SAMPLE_DIR, SAMPLE_TABLE, SCENES_TABLE } from '../pipeline/layout.js';
 import { cellsFromRecords } from './landcover/cells-input.js';
 import { joinPassedCells, passedCellsFromRecords } from './passed-cells.js';

@@ -18,7 +18,7 @@ import { readSampleWeights } from '../sample/outputs.js';
 import { failuresJsonLines } from './failures-table.js';
 import { planTiles, type TilePlan } from './plan.js';
 import { openTileSink } from './resumable-sink.js';
-import { runTiles } from './run.js';
+import { runTiles } from './run-tiles.js';
 import type { BandReader } from './warp.js';
 
 export interface TileRunDirOptions {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPipelineFile, parsePipeline } from '../../src/config/load.js';
+import { loadSection } from '../../src/config/load-section.js';
 import { ConfigError } from '../../src/errors.js';
 import { SCHEMA_PATH, schemaText } from '../../scripts/write-schema.js';
 
@@ -132,5 +133,47 @@ describe('pipeline config', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(() => loadPipelineFile(join(dir, f)), f).not.toThrow();
+  });
+});
+
+describe('one section on its own (loadSection)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'terrafm-section-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('gives what the pipeline loader gives for that section, every default included', () => {
+    const p = file('full.yaml', `${valid}sampling: { count: 7, landcover: { source: { raster: wc.tif } } }\ntile: { concurrency: 3 }\ntrain: { steps: 5 }\n`);
+    const whole = loadPipelineFile(p);
+    expect(loadSection(p, 'sampling')).toEqual(whole.sampling);
+    expect(loadSection(p, 'sampling').landcover.source).toEqual({ kind: 'raster', path: join(dir, 'wc.tif') });
+    expect(loadSection(p, 'tile')).toEqual(whole.tile);
+    expect(loadSection(p, 'train')).toEqual(whole.train);
+    expect(loadSection(p, 'grid')).toEqual(whole.grid);
+  });
+
+  it('without the section, or without a file, gives the defaults of the schema', () => {
+    const p = file('bare.yaml', valid);
+    const withSections = loadPipelineFile(file('defaults.yaml', `${valid}sampling: {}\ntrain: {}\n`));
+    expect(loadSection(p, 'sampling')).toEqual(withSections.sampling);
+    expect(loadSection(undefined, 'train')).toEqual(withSections.train);
+    expect(loadSection(undefined, 'tile')).toEqual(loadPipelineFile(p).tile);
+  });
+
+  it('puts command-line values over the file, then checks the result with the section rules', () => {
+    const p = file('train.yaml', 'train: { steps: 5, crops: { global_size: 64 } }\n');
+    const cfg = loadSection(p, 'train', { override: (raw) => ({ ...raw, lr: 0.001 }) });
+    expect([cfg.steps, cfg.lr, cfg.crops.globalSize]).toEqual([5, 0.001, 64]);
+    expect(() => loadSection(p, 'train', { override: (raw) => ({ ...raw, crops: { global_size: 60 } }) })).toThrow(
+      `${p}: 1 problem\n  - train.crops.global_size: 60 is not a multiple of the tiny patch size 8`,
+    );
+  });
+
+  it('names the file and every problem: schema, YAML syntax, a missing file', () => {
+    expect(() => loadSection(file('bad.yaml', 'sampling:\n  count: -3\n'), 'sampling')).toThrow(/bad\.yaml: 1 problem\n {2}- sampling\.count: -3 is out of range; expected a value >= 1/);
+    expect(() => loadSection(file('syntax.yaml', 'sampling: [\n'), 'sampling')).toThrow(/syntax\.yaml: 1 problem\n {2}- \(root\) \(line \d+\): YAML syntax: /);
+    expect(() => loadSection('/nonexistent/p.yaml', 'tile')).toThrow('/nonexistent/p.yaml: 1 problem\n  - (root): cannot read the file (ENOENT); expected a pipeline YAML file');
   });
 });

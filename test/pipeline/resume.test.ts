@@ -12,6 +12,7 @@ import { runPipeline } from '../../src/runner/run.js';
 import type { Stage } from '../../src/pipeline/stage.js';
 import { canonicalJson } from '../../src/canonical-json.js';
 import { chainFingerprints, readMarker } from '../../src/runner/state.js';
+import { sampleFromDigest, sampleTableOf } from '../../src/pipeline/sample-from.js';
 import { lockRunDir } from '../../src/runner/lock.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -96,6 +97,52 @@ describe('runner skips finished stages and redoes changed ones', () => {
     await expect(runPipeline({ config: { ...base, output: { dir: p, redactQueryParams: [] } }, registry: reg, stages: ['train'], partition: { index: 1, count: 2 } })).rejects.toThrow(
       '--partition 1/2: stage train needs the whole corpus; run it after terrafm merge, without --partition',
     );
+  });
+});
+
+describe('the runner is given its stages, its input preparation and --sample-from', () => {
+  const yaml = 'version: 1\nname: t\narea: { bbox: [7, 45, 8, 46] }\ntime: { start: 2021-01-01, end: 2021-02-01 }\nsources: { s2_l2a: { provider: earth-search, collection: sentinel-2-l2a } }\n';
+  const seen: string[] = [];
+  const probe: Stage = {
+    name: 'probe',
+    description: 'records the sample table it was given',
+    enabled: () => true,
+    run: async (ctx) => (seen.push(ctx.sampleFrom ?? 'none'), { status: 'ok', summary: {} }),
+  };
+
+  it('runs the preparation before the first stage, and checks a --sample-from table before any stage runs', async () => {
+    const out = temp('given');
+    const config = { ...parsePipeline(yaml, 'p.yaml'), output: { dir: out, redactQueryParams: [] } };
+    const calls: string[] = [];
+    await runPipeline({ config, registry: [probe], prepare: async (c) => void calls.push(c.name), resumable: false });
+    expect(calls).toEqual(['t']);
+    expect(seen).toEqual(['none']);
+    const missing = join(out, 'nope.parquet');
+    await expect(runPipeline({ config, registry: [probe], sampleFrom: missing, resumable: false })).rejects.toThrow(
+      `--sample-from: ${missing} does not exist; expected the sample/sample.parquet of an unpartitioned run`,
+    );
+    expect(seen).toEqual(['none']);
+    const table = join(out, 'given.parquet');
+    writeFileSync(table, 'bytes');
+    await runPipeline({ config, registry: [probe], sampleFrom: table, resumable: false });
+    expect(seen).toEqual(['none', table]);
+  });
+
+  it('the tile stage reads the sample stage output when the pipeline samples, else the given table', () => {
+    expect(sampleTableOf('/run', true, '/elsewhere/s.parquet')).toBe(join('/run', 'sample', 'sample.parquet'));
+    expect(sampleTableOf('/run', false, '/elsewhere/s.parquet')).toBe('/elsewhere/s.parquet');
+    expect(sampleTableOf('/run', false, undefined)).toBeUndefined();
+  });
+
+  it('fingerprints follow the bytes of the given table, not its name', () => {
+    const dir = temp('digest');
+    const a = join(dir, 'a.parquet');
+    writeFileSync(a, 'one');
+    const first = sampleFromDigest(a);
+    expect(first).toBe(createHash('sha256').update('one').digest('hex'));
+    writeFileSync(a, 'two');
+    expect(sampleFromDigest(a)).not.toBe(first);
+    expect(sampleFromDigest(undefined)).toBeNull();
   });
 });
 

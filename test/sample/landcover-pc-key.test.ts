@@ -16,7 +16,7 @@ import { landcoverLinks, landcoverStep } from '../../src/sample/stage.js';
 import { coverArea, Grid } from '../../src/grid/index.js';
 import { parseItem } from '../../src/discover/stac/parse-item.js';
 import { planTiles } from '../../src/tile/plan.js';
-import { tileAll } from '../../src/tile/run.js';
+import { tileAll } from '../../src/tile/run-tiles.js';
 import { normalise as normaliseTile } from '../../src/config/sections/tile.js';
 import { assetPatcherFor } from '../../src/net/link-access.js';
 import { sendJson, startLoopback, type Loopback, type LoopbackRequest } from '../support/loopback.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSampleRun, readSampleWeights } from '../../src/sample/outputs.js';
 import { populationFromCells } from '../../src/sample/population.js';
-import { runSampling } from '../../src/sample/run.js';
+import { runSampling } from '../../src/sample/run-sampling.js';
 import { entropyBits, kishEss, klBits, uniformDistribution } from '../../src/sample/stats.js';
 import { reportMarkdown } from '../../src/sample/report/markdown.js';
 

@@ -8,7 +8,7 @@ import { normalise } from '../../src/config/sections/tile.js';
 import { parseItem } from '../../src/discover/stac/parse-item.js';
 import { checkAssetAccess, type AssetAccess } from '../../src/net/access-policy.js';
 import { planTiles } from '../../src/tile/plan.js';
-import { processTile } from '../../src/tile/run.js';
+import { processTile } from '../../src/tile/run-tiles.js';
 import { cell, scene } from './helpers.js';
 
 const API: AssetAccess = { origin: 'api', hosts: [], roots: [] };

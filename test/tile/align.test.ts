@@ -6,7 +6,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { normalise, S2_L2A_BANDS } from '../../src/config/sections/tile.js';
 import { planTiles, type TileSourceInput } from '../../src/tile/plan.js';
-import { runTiles } from '../../src/tile/run.js';
+import { runTiles } from '../../src/tile/run-tiles.js';
 import type { TileRecord, TypedPixels } from '../../src/model/types.js';
 import { BEN, bandOf, cell, scene } from './helpers.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles } from '../../src/tile/plan.js';
-import { runTiles } from '../../src/tile/run.js';
+import { runTiles } from '../../src/tile/run-tiles.js';
 import { writeTileCogs } from '../../src/tile/cog.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { S1_GRD, S2_DIR, bandOf, cell, scene, tempDir } from './helpers.js';

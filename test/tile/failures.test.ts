@@ -9,7 +9,7 @@ import { copyFile, readFile, rm, stat, truncate, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles, type TileSourceInput } from '../../src/tile/plan.js';
-import { tileAll } from '../../src/tile/run.js';
+import { tileAll } from '../../src/tile/run-tiles.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { S2_DIR, cell, gdalTranslate, scene, tempDir } from './helpers.js';
 import { sendFileBytes } from '../support/range-response.js';

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles } from '../../src/tile/plan.js';
-import { runTiles } from '../../src/tile/run.js';
+import { runTiles } from '../../src/tile/run-tiles.js';
 import type { TileRecord } from '../../src/model/types.js';
 import { S2_DIR, cell, gdalTranslate, gdalwarpCli, scene, tempDir } from './helpers.js';
 

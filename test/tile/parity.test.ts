@@ -6,7 +6,7 @@ import path from 'node:path';
 import proj4 from 'proj4';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles } from '../../src/tile/plan.js';
-import { runTiles } from '../../src/tile/run.js';
+import { runTiles } from '../../src/tile/run-tiles.js';
 import { gdalBandReader, nodataFreeWindow, withoutMasks } from '../../src/tile/warp.js';
 import gdal from 'gdal-async';
 import { configureGdal } from '../../src/tile/gdal-env.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/sections/tile.js';
 import { planTiles, type BandSource, type TileSourceInput } from '../../src/tile/plan.js';
-import { runTiles, tileAll } from '../../src/tile/run.js';
+import { runTiles, tileAll } from '../../src/tile/run-tiles.js';
 import type { BandReader } from '../../src/tile/warp.js';
 import type { TargetGrid } from '../../src/tile/warp-args.js';
 import type { TypedPixels } from '../../src/model/types.js';

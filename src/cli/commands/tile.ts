@@ -11,7 +11,7 @@ import { readScenesTable } from '../../discover/scenes-table.js';
 import { planTiles, type PlanAccess, type TileSourceInput } from '../../tile/plan.js';
 import { assetAccessFor, assetPatcherFor } from '../../net/link-access.js';
 import type { HrefSigner } from '../../net/links.js';
-import { tileAll, type TileRunSummary } from '../../tile/run.js';
+import { tileAll, type TileRunSummary } from '../../tile/run-tiles.js';
 import { writeTileCogs } from '../../tile/cog.js';
 import { failuresJsonLines, formatFailuresTable } from '../../tile/failures-table.js';
 import { defineCommand, int, str, type CommandIO } from '../command.js';
