@@ -4,17 +4,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '../log/logger.js';
+import { CORPUS_DIR } from '../pipeline/layout.js';
 import { MANIFEST_FILE } from '../shard/manifest.js';
 import { assertVerifiedCorpus, type VerifyMode } from '../shard/verify.js';
 import { oneOf, type OptionSpec, type ParsedValues } from './command.js';
 
-/** The run directory's corpus folder (the tile stage's output). */
-const RUN_CORPUS = 'corpus';
-
 /** The corpus directory a <corpus> argument names: itself, or <run>/corpus for a run directory. */
 export function resolveCorpusDir(dir: string): string {
-  if (existsSync(join(dir, MANIFEST_FILE)) || !existsSync(join(dir, RUN_CORPUS, MANIFEST_FILE))) return dir;
-  const corpus = join(dir, RUN_CORPUS);
+  if (existsSync(join(dir, MANIFEST_FILE)) || !existsSync(join(dir, CORPUS_DIR, MANIFEST_FILE))) return dir;
+  const corpus = join(dir, CORPUS_DIR);
   logger().info(`${dir} is a run directory: using its corpus ${corpus}`);
   return corpus;
 }

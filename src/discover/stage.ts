@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { requireIssues } from '../config/sections/pairing.js';
 import type { SourceConfig } from '../config/sections/sources.js';
-import { DISCOVER_SUMMARY, SCENES_TABLE } from '../pipeline/layout.js';
+import { DISCOVER_SUMMARY, SCENES_TABLE, STAC_CACHE_DIR } from '../pipeline/layout.js';
 import { inPartition, type Partition } from '../pipeline/partition.js';
 import { MODALITIES, type Modality, type SceneItem, type SourceName } from '../model/types.js';
 import { assignItems, type Candidate } from './batch-assign.js';
@@ -107,7 +107,7 @@ function defaultOpener(config: DiscoverInput, outDir: string) {
       concurrency: config.discover.concurrency,
       timeoutMs: config.discover.timeoutS * 1000,
       retries: config.discover.maxAttempts,
-      cacheDir: config.discover.cache ? join(outDir, 'cache', 'stac') : undefined,
+      cacheDir: config.discover.cache ? join(outDir, STAC_CACHE_DIR) : undefined,
     };
     return openStacSource(opts);
   };

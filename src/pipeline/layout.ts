@@ -11,15 +11,19 @@ export const DISCOVER_SUMMARY = 'discover-summary.json';
 export const LANDCOVER_DIR = 'landcover';
 export const LANDCOVER_TABLE = 'landcover.parquet';
 export const CLASS_FREQUENCIES = 'class-frequencies.json';
-/** sample: the drawn sample and its report. */
+/** sample: the drawn sample and its report (file names also used by `terrafm sample --out`). */
 export const SAMPLE_DIR = 'sample';
-export const SAMPLE_TABLE = join(SAMPLE_DIR, 'sample.parquet');
-export const SAMPLE_REPORT = join(SAMPLE_DIR, 'report.json');
+export const SAMPLE_FILE = 'sample.parquet';
+export const REPORT_FILE = 'report.json';
+export const SAMPLE_TABLE = join(SAMPLE_DIR, SAMPLE_FILE);
+export const SAMPLE_REPORT = join(SAMPLE_DIR, REPORT_FILE);
 /** tile: the shard corpus (shards, manifest.json, stats.json) and, beside it, the failed tiles. */
 export const CORPUS_DIR = 'corpus';
 export const TILE_FAILURES = 'tile-failures.jsonl';
 /** train: checkpoints, the encoder and the evaluation reports. */
 export const TRAIN_DIR = 'train';
+/** discover: the on-disk STAC response cache (discover.cache). */
+export const STAC_CACHE_DIR = join('cache', 'stac');
 /** The runner's record of the whole run. */
 export const RUN_RECORD = 'run.json';
 /** What a run remembers between attempts: done markers, the run lock, the tile journal. */

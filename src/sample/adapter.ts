@@ -1,6 +1,7 @@
 // The sample stage as `terrafm run` sees it (the work is sampleRunDir in stage.ts). Enabled when the
 // pipeline has `sampling:`. With `--sample-from` (partitioned runs) the given table, drawn once over
 // every cell, is copied in instead of drawing one.
+import { REPORT_FILE } from '../pipeline/layout.js';
 import { sampleFromDigest } from '../pipeline/sample-from.js';
 import type { Stage } from '../pipeline/stage.js';
 import { sampleRunDir, useGivenSample } from './stage.js';
@@ -37,7 +38,7 @@ export const sampleStage: Stage = {
         landcoverTable: lc.table,
         classFrequencies: lc.freqFile,
         sampleTable: files.samples[0],
-        report: files.report.find((f) => f.endsWith('report.json')),
+        report: files.report.find((f) => f.endsWith(REPORT_FILE)),
         cells: run.report.filters.before,
         afterFilters: run.report.filters.after,
         drawn: p.cells,

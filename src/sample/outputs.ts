@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StageError } from '../errors.js';
+import { REPORT_FILE, SAMPLE_FILE } from '../pipeline/layout.js';
 import { readColumns, writeColumns } from './parquet-columns.js';
 import { reportMarkdown } from './report/markdown.js';
 import { svgToPng } from '../svg-to-png.js';
@@ -26,7 +27,7 @@ export async function writeSampleRun(dir: string, run: SampleRun, opts: { png?: 
   const single = run.results.length === 1;
   run.results.forEach((r, k) => {
     const label = run.report.policies[k].label;
-    const file = path.join(dir, single ? 'sample.parquet' : `sample-${labelSlug(label)}.parquet`);
+    const file = path.join(dir, single ? SAMPLE_FILE : `sample-${labelSlug(label)}.parquet`);
     const f = run.filtered;
     const idx = r.indices;
     writeColumns(
@@ -49,7 +50,7 @@ export async function writeSampleRun(dir: string, run: SampleRun, opts: { png?: 
     await writeFile(p, body);
     written.report.push(p);
   };
-  await put('report.json', JSON.stringify(run.report, null, 2) + '\n');
+  await put(REPORT_FILE, JSON.stringify(run.report, null, 2) + '\n');
   await put('report.md', reportMarkdown(run.report));
   const bars = classShareBarsSvg(run.report);
   await put('class-share.svg', bars);

@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ShardError } from '../errors.js';
+import { CORPUS_DIR, TILE_FAILURES } from '../pipeline/layout.js';
 import { MODALITIES } from '../model/types.js';
 import { layoutMismatch, layoutToJson, type CorpusLayout } from './layout.js';
 import { MANIFEST_FILE, STATS_FILE, readManifest, writeCorpusFile, writeManifest, writeStats, type Manifest, type ManifestShard } from './manifest.js';
@@ -15,13 +16,12 @@ import { emptyStats, mergeStats, statsToJson } from './stats.js';
 
 export const MERGE_RECORD = 'merge.json';
 export const MERGE_PLAN = 'merge-plan.tsv';
-const FAILURES = 'tile-failures.jsonl';
 
 /** A run directory (with corpus/) or a corpus directory (with manifest.json). */
 export function corpusDirOf(dir: string): string {
   if (existsSync(join(dir, MANIFEST_FILE))) return dir;
-  if (existsSync(join(dir, 'corpus', MANIFEST_FILE))) return join(dir, 'corpus');
-  throw new ShardError(`${dir}: no finished corpus (expected ${MANIFEST_FILE} or corpus/${MANIFEST_FILE}); did its run finish the tile stage?`);
+  if (existsSync(join(dir, CORPUS_DIR, MANIFEST_FILE))) return join(dir, CORPUS_DIR);
+  throw new ShardError(`${dir}: no finished corpus (expected ${MANIFEST_FILE} or ${CORPUS_DIR}/${MANIFEST_FILE}); did its run finish the tile stage?`);
 }
 
 /** Union of the inputs' layouts; the same modality must have the same layout everywhere (pure). */
@@ -140,12 +140,12 @@ export async function mergeCorpora(out: string, inputs: string[], opts: MergeOpt
   // Failures tables of run directories, merged in tile order.
   const rows: { tileId: string; line: string }[] = [];
   for (const d of inputs) {
-    const f = join(d, FAILURES);
+    const f = join(d, TILE_FAILURES);
     if (!existsSync(f)) continue;
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) rows.push({ tileId: (JSON.parse(line) as { tileId: string }).tileId, line });
   }
   rows.sort((a, b) => (a.tileId < b.tileId ? -1 : a.tileId > b.tileId ? 1 : 0));
-  writeCorpusFile(join(out, FAILURES), rows.map((r) => `${r.line}\n`).join(''));
+  writeCorpusFile(join(out, TILE_FAILURES), rows.map((r) => `${r.line}\n`).join(''));
   if (opts.planOnly) writeCorpusFile(join(out, MERGE_PLAN), plan.map((l) => `${l}\n`).join(''));
   writeStats(out, statsToJson(stats));
   writeManifest(out, manifest);
