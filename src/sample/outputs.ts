@@ -1,7 +1,8 @@
-// Writing a sampling run to disk: the sample table(s) the shard stage reads sample_weight from, and the
+// Writing a sampling run to disk: the sample table(s) the tile stage reads sample_weight from, and the
 // report as JSON, Markdown, SVG and PNG.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { StageError } from '../errors.js';
 import { REPORT_FILE, SAMPLE_FILE } from '../pipeline/layout.js';
 import { readColumns, writeColumns } from './parquet-columns.js';
@@ -47,7 +48,7 @@ export async function writeSampleRun(dir: string, run: SampleRun, opts: { png?: 
   });
   const put = async (name: string, body: string | Buffer) => {
     const p = path.join(dir, name);
-    await writeFile(p, body);
+    writeFileAtomic(p, body);
     written.report.push(p);
   };
   await put(REPORT_FILE, JSON.stringify(run.report, null, 2) + '\n');
@@ -71,7 +72,7 @@ export async function writeSampleRun(dir: string, run: SampleRun, opts: { png?: 
   return written;
 }
 
-/** cell id -> sample_weight from a sample table, for the shard stage (TileRecord.sampleWeight). */
+/** cell id -> sample_weight from a sample table, for the tile stage (TileRecord.sampleWeight). */
 export async function readSampleWeights(file: string): Promise<Map<string, number>> {
   const { rows, columns } = await readColumns(file, ['cell_id', 'sample_weight'], 'sample table');
   const ids = columns.get('cell_id')!;

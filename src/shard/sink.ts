@@ -55,7 +55,7 @@ export function openShardSink(dir: string, cfg: ShardConfig, opts: OpenSinkOptio
   mkdirSync(dir, { recursive: true });
   const given = opts.resume?.layout ?? opts.layout;
   if (given?.schemaVersion !== undefined && given.schemaVersion !== SCHEMA_VERSION) {
-    throw new ShardError(`${dir}: its shards are schema v${given.schemaVersion}; this writer writes v${SCHEMA_VERSION} and cannot add to them (rewrite the corpus, e.g. run the shard stage with --fresh)`);
+    throw new ShardError(`${dir}: its shards are schema v${given.schemaVersion}; this writer writes v${SCHEMA_VERSION} and cannot add to them (rewrite the corpus, e.g. run the tile stage with --fresh)`);
   }
   if (opts.resume) return new DirectoryShardSink(dir, cfg, opts.resume.layout, opts);
   const ours = (f: string) => f === MANIFEST_FILE || f === STATS_FILE || (f.startsWith(`${cfg.namePrefix}-`) && (f.endsWith('.parquet') || f.endsWith('.parquet.tmp')));

@@ -367,5 +367,5 @@ export const trainSection: ConfigSection<RawTrain, TrainConfig | undefined> = {
   rules: (t) => (t ? trainRules(t) : []),
 };
 
-/** Short alias the brief asks for. */
+/** Under the name every section module exports its normaliser by. */
 export const normalise = normaliseTrain;

@@ -1,7 +1,8 @@
 // The land-cover table: one row per grid cell with its WorldCover pixel counts, plus the global class
 // frequencies as JSON. Column `px_<code>` holds the count of class <code> (px_0 = nodata). GeoParquet:
 // each cell's anchor (lower-left corner) as a Point `geometry` with a `bbox` covering column.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../atomic-file.js';
 import { StageError } from '../../errors.js';
 import { readColumns, writeColumns, type Column } from '../parquet-columns.js';
 import { allocatePopulation, type CellPopulation } from '../population.js';
@@ -81,7 +82,7 @@ export function classFrequencies(pop: CellPopulation, resolutionM: number): Clas
 }
 
 export async function writeClassFrequencies(filename: string, f: ClassFrequencies): Promise<void> {
-  await writeFile(filename, JSON.stringify(f, null, 2) + '\n');
+  writeFileAtomic(filename, JSON.stringify(f, null, 2) + '\n');
 }
 
 /** Read a frequencies JSON into an array by bin (bin 0 = 0), checking every class is there. */
