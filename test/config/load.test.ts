@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPipelineFile, parsePipeline } from '../../src/config/load.js';
 import { loadSection } from '../../src/config/load-section.js';
+import { SECTIONS } from '../../src/config/pipeline.js';
 import { ConfigError } from '../../src/errors.js';
 import { SCHEMA_PATH, schemaText } from '../../scripts/write-schema.js';
 
@@ -175,5 +176,29 @@ describe('one section on its own (loadSection)', () => {
     expect(() => loadSection(file('bad.yaml', 'sampling:\n  count: -3\n'), 'sampling')).toThrow(/bad\.yaml: 1 problem\n {2}- sampling\.count: -3 is out of range; expected a value >= 1/);
     expect(() => loadSection(file('syntax.yaml', 'sampling: [\n'), 'sampling')).toThrow(/syntax\.yaml: 1 problem\n {2}- \(root\) \(line \d+\): YAML syntax: /);
     expect(() => loadSection('/nonexistent/p.yaml', 'tile')).toThrow('/nonexistent/p.yaml: 1 problem\n  - (root): cannot read the file (ENOENT); expected a pipeline YAML file');
+  });
+});
+
+describe('defaults', () => {
+  // Each default is written in the section's schema (what editors and schemas/pipeline.schema.json show)
+  // and applied by its normaliser; this keeps the two the same value.
+  const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const compare = (schema: Record<string, any>, value: any, path: string, out: string[]) => {
+    for (const [k, p] of Object.entries<Record<string, any>>(schema.properties ?? {})) {
+      const v = value?.[camel(k)];
+      if ('default' in p) out.push(`${path}.${k}: ${JSON.stringify(p.default)} -> ${JSON.stringify(v)}`);
+      else if (p.type === 'object' && v && typeof v === 'object') compare(p, v, `${path}.${k}`, out);
+    }
+  };
+
+  it('the normaliser fills in exactly the defaults the schema states', () => {
+    const checked: string[] = [];
+    for (const s of SECTIONS.filter((x) => !x.required)) compare(s.schema, s.normalise({} as never, { baseDir: '.' }), s.key, checked);
+    expect(checked.length).toBeGreaterThan(30);
+    const differing = checked.filter((line) => {
+      const [schema, normalised] = line.slice(line.indexOf(': ') + 2).split(' -> ');
+      return schema !== normalised;
+    });
+    expect(differing).toEqual([]);
   });
 });
