@@ -1,3 +1,5 @@
+// The contract between the runner (src/runner/) and each stage's adapter (src/<stage>/adapter.ts). It
+// lives here, below both, so a stage never imports the runner and the runner imports no stage.
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Logger } from '../log/logger.js';
 import type { Partition } from './partition.js';
@@ -14,9 +16,9 @@ export interface StageContext {
   partition?: Partition;
   /** Keep per-unit progress (tile journal) so a killed run resumes. Default (absent): false, start over. */
   resumable?: boolean;
-  /** Fingerprint of the config this stage depends on (see state.ts). Set by the runner. */
+  /** Fingerprint of the config this stage depends on (see runner/state.ts). Set by the runner. */
   fingerprint?: string;
-  /** A sample table computed elsewhere (`--sample-from`): used instead of drawing one. */
+  /** A sample table computed elsewhere (`--sample-from`), checked to exist by the runner: used instead of drawing one (sample-from.ts). */
   sampleFrom?: string;
 }
 
