@@ -15,7 +15,8 @@ import type { StageEvaluation } from '../src/train/eval-report.js';
 import { evaluateRun } from '../src/train/evaluate-run.js';
 import { trainOnCorpus } from '../src/train/index.js';
 import { CHECKPOINT_FILE } from '../src/train/loop.js';
-import { readTrainSection, trainConfigFrom } from '../src/train/config.js';
+import { loadSection } from '../src/config/load-section.js';
+import { CORPUS_DIR } from '../src/pipeline/layout.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,10 +41,9 @@ const tc = performance.now();
 const built = spawnSync(process.execPath, [bin, 'run', pipeline, '--out', corpusRun, '--stages', 'discover,sample,tile,publish'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 lap('corpus', tc);
-const corpus = path.join(corpusRun, 'corpus');
+const corpus = path.join(corpusRun, CORPUS_DIR);
 
 // 2. One pretraining + evaluation per seed.
-const raw = readTrainSection(pipeline);
 interface SeedResult {
   seed: number;
   evaluation: StageEvaluation;
@@ -54,7 +54,7 @@ interface SeedResult {
 }
 const results: SeedResult[] = [];
 for (const seed of seeds) {
-  const cfg = trainConfigFrom({ ...raw, seed }, `${pipeline} (seed ${seed})`);
+  const cfg = loadSection(pipeline, 'train', { override: (raw) => ({ ...raw, seed }) });
   const runDir = path.join(out, `seed-${seed}`);
   const tt = performance.now();
   const done = existsSync(path.join(runDir, 'encoder', 'model.json'));
