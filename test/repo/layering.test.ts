@@ -17,7 +17,7 @@ const LAYERS: Record<string, number> = {
   runner: 2,
   ...Object.fromEntries(['discover', 'sample', 'tile', 'shard', 'publish', 'train', 'demo'].map((s) => [s, 1])),
   ...Object.fromEntries(
-    ['pipeline', 'config', 'model', 'net', 'landcover', 'log', 'image', 'parquet', 'errors', 'redact', 'atomic-file', 'canonical-json', 'json-records', 'prng', 'output-dir', 'process-alive', 'svg-to-png', 'version'].map((s) => [
+    ['pipeline', 'config', 'model', 'net', 'grid', 'landcover', 'log', 'image', 'parquet', 'errors', 'redact', 'atomic-file', 'canonical-json', 'json-records', 'prng', 'output-dir', 'process-alive', 'svg-to-png', 'version'].map((s) => [
       s,
       0,
     ]),
