@@ -5,7 +5,8 @@
 import { TrainError } from '../errors.js';
 import { WORLDCOVER_CLASSES, WORLDCOVER_NAMES } from '../landcover/worldcover.js';
 
-function normalise(f: Float32Array, n: number, d: number): Float32Array {
+/** Each of the n rows of f ([n, d] row-major) scaled to unit L2 norm (a new array). */
+export function normaliseRows(f: Float32Array, n: number, d: number): Float32Array {
   const out = new Float32Array(f.length);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -28,8 +29,8 @@ export function knnPredict(
   const nT = trainLabels.length;
   const nQ = query.length / dim;
   if (nT === 0) throw new TrainError('kNN: no training tiles');
-  const a = normalise(train, nT, dim);
-  const q = normalise(query, nQ, dim);
+  const a = normaliseRows(train, nT, dim);
+  const q = normaliseRows(query, nQ, dim);
   const kk = Math.min(k, nT);
   const preds: number[] = [];
   const sims = new Float64Array(nT);

@@ -2,6 +2,7 @@
 // reference tiles have) on L2-normalised, standardised features, L2 penalty, full-batch Adam from
 // zero weights, so a probe is deterministic. The second frozen-feature figure beside kNN: kNN asks
 // whether neighbours share a class, the probe whether the classes are linearly separable.
+import { normaliseRows } from './knn.js';
 
 export interface ProbeOptions {
   /** Full-batch iterations. Default 300. */
@@ -12,16 +13,6 @@ export interface ProbeOptions {
   weightDecay?: number;
 }
 
-function normaliseRows(f: Float32Array, n: number, d: number): Float64Array {
-  const out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += f[i * d + j] ** 2;
-    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-    for (let j = 0; j < d; j++) out[i * d + j] = f[i * d + j] * inv;
-  }
-  return out;
-}
 
 /** Predicted class per query row, from a probe fitted on the reference rows. */
 export function probePredict(train: Float32Array, trainLabels: number[], query: Float32Array, dim: number, o: ProbeOptions = {}): number[] {
@@ -32,7 +23,7 @@ export function probePredict(train: Float32Array, trainLabels: number[], query: 
   const classes = [...new Set(trainLabels)].sort((a, b) => a - b);
   const C = classes.length;
   const y = trainLabels.map((l) => classes.indexOf(l));
-  const x = normaliseRows(train, n, dim);
+  const x = Float64Array.from(normaliseRows(train, n, dim));
   const mean = new Float64Array(dim);
   const std = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += x[i * dim + j] / n;
