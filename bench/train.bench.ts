@@ -71,8 +71,8 @@ export default async function (ctx: BenchContext): Promise<void> {
   const q = ctx.quick;
   const crops = { global_size: 64, local_size: 32, local_count: 4 };
   const cases: Case[] = [
-    { backend: 'wasm', raw: { size: 'tiny', batch_size: q ? 2 : 8, crops }, reps: q ? 1 : 5, peer: true },
-    { backend: 'wasm', raw: { size: 'small', batch_size: q ? 2 : 4, crops }, reps: q ? 1 : 4, peer: true },
+    { backend: 'wasm', raw: { size: 'tiny', batch_size: q ? 2 : 8, crops }, reps: q ? 1 : 8, peer: true },
+    { backend: 'wasm', raw: { size: 'small', batch_size: q ? 2 : 4, crops }, reps: q ? 1 : 6, peer: true },
     { backend: 'cpu', raw: { size: 'tiny', batch_size: 2, crops: { global_size: 32, local_size: 16, local_count: 2 } }, reps: q ? 1 : 2 },
   ];
   const present: ConcreteBackend[] = [];
@@ -105,7 +105,9 @@ export default async function (ctx: BenchContext): Promise<void> {
     const peerMs: { ms: number; cpuMs: number }[] = [];
     let peer: TorchPeer | null = null;
     let peerFlops = NaN;
-    for (let i = 0; i <= c.reps; i++) {
+    // The first WARMUP steps of each side (JIT, allocator, the workers' first weights) are not counted.
+    const WARMUP = q ? 1 : 2;
+    for (let i = 0; i < c.reps + WARMUP; i++) {
       const t0 = performance.now();
       const batch = await loader.next();
       const t1 = performance.now();
@@ -121,8 +123,8 @@ export default async function (ctx: BenchContext): Promise<void> {
         const ours = countParams(state.specs).total;
         if (peer.params !== ours) throw new Error(`torch peer has ${peer.params} parameters, ours ${ours}: not the same model`);
       }
-      const tp = peer ? await peer.step() : null; // first step of each side warms up and is not counted
-      if (i > 0) {
+      const tp = peer ? await peer.step() : null;
+      if (i >= WARMUP) {
         stepMs.push(t2 - t1);
         cpuMs.push((c2.user + c2.system) / 1000);
         loadMs.push(t1 - t0);
