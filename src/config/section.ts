@@ -32,3 +32,21 @@ export class SectionIssues extends Error {
     super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   }
 }
+
+/**
+ * The `default` values a section's schema states, nested like its properties (a property without a
+ * default is absent). Normalisers fill in from these, so each default is written once, in the schema
+ * (which editors and schemas/pipeline.schema.json show).
+ */
+export function schemaDefaults<T = Record<string, any>>(schema: JsonSchema): T {
+  const out: Record<string, unknown> = {};
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [k, p] of Object.entries(props)) {
+    if ('default' in p) out[k] = structuredClone(p.default); // a copy: a normalised config may be changed
+    else if (p.properties) {
+      const nested = schemaDefaults(p);
+      if (Object.keys(nested).length) out[k] = nested;
+    }
+  }
+  return out as T;
+}

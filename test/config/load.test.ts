@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPipelineFile, parsePipeline } from '../../src/config/load.js';
 import { loadSection } from '../../src/config/load-section.js';
 import { SECTIONS } from '../../src/config/pipeline.js';
+import { schemaDefaults } from '../../src/config/section.js';
 import { ConfigError } from '../../src/errors.js';
 import { SCHEMA_PATH, schemaText } from '../../scripts/write-schema.js';
 
@@ -180,8 +181,8 @@ describe('one section on its own (loadSection)', () => {
 });
 
 describe('defaults', () => {
-  // Each default is written in the section's schema (what editors and schemas/pipeline.schema.json show)
-  // and applied by its normaliser; this keeps the two the same value.
+  // Each default is written once, in the section's schema (what editors and schemas/pipeline.schema.json
+  // show); normalisers fill in from schemaDefaults(schema). This checks the whole path end to end.
   const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const compare = (schema: Record<string, any>, value: any, path: string, out: string[]) => {
     for (const [k, p] of Object.entries<Record<string, any>>(schema.properties ?? {})) {
@@ -200,5 +201,13 @@ describe('defaults', () => {
       return schema !== normalised;
     });
     expect(differing).toEqual([]);
+  });
+
+  it('schemaDefaults reads nested defaults and hands out copies', () => {
+    const schema = { properties: { a: { default: 3 }, b: { properties: { c: { default: [1, 2] }, d: {} } }, e: { properties: { f: {} } } } };
+    const d = schemaDefaults<{ a: number; b: { c: number[] } }>(schema);
+    expect(d).toEqual({ a: 3, b: { c: [1, 2] } });
+    d.b.c.push(9);
+    expect(schemaDefaults<{ b: { c: number[] } }>(schema).b.c).toEqual([1, 2]);
   });
 });

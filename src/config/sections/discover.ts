@@ -1,4 +1,4 @@
-import { strictObject, type ConfigSection } from '../section.js';
+import { schemaDefaults, strictObject, type ConfigSection, type JsonSchema } from '../section.js';
 
 /** `discover:` how STAC requests are made. */
 export interface DiscoverConfig {
@@ -21,24 +21,27 @@ interface RawDiscover {
   batch_cells?: number;
 }
 
+const discoverSchema: JsonSchema = strictObject(
+  {
+    concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 4 },
+    timeout_s: { type: 'number', exclusiveMinimum: 0, default: 30 },
+    max_attempts: { type: 'integer', minimum: 1, maximum: 50, default: 6 },
+    cache: { type: 'boolean', default: true },
+    batch_cells: { type: 'integer', minimum: 1, maximum: 100000, default: 64 },
+  },
+  { description: 'STAC request behaviour.' },
+);
+const D = schemaDefaults<Required<RawDiscover>>(discoverSchema);
+
 export const discoverSection: ConfigSection<RawDiscover, DiscoverConfig> = {
   key: 'discover',
   required: false,
-  schema: strictObject(
-    {
-      concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 4 },
-      timeout_s: { type: 'number', exclusiveMinimum: 0, default: 30 },
-      max_attempts: { type: 'integer', minimum: 1, maximum: 50, default: 6 },
-      cache: { type: 'boolean', default: true },
-      batch_cells: { type: 'integer', minimum: 1, maximum: 100000, default: 64 },
-    },
-    { description: 'STAC request behaviour.' },
-  ),
+  schema: discoverSchema,
   normalise: (raw) => ({
-    concurrency: raw?.concurrency ?? 4,
-    timeoutS: raw?.timeout_s ?? 30,
-    maxAttempts: raw?.max_attempts ?? 6,
-    cache: raw?.cache ?? true,
-    batchCells: raw?.batch_cells ?? 64,
+    concurrency: raw?.concurrency ?? D.concurrency,
+    timeoutS: raw?.timeout_s ?? D.timeout_s,
+    maxAttempts: raw?.max_attempts ?? D.max_attempts,
+    cache: raw?.cache ?? D.cache,
+    batchCells: raw?.batch_cells ?? D.batch_cells,
   }),
 };

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../../errors.js';
-import { strictObject, type ConfigSection } from '../section.js';
+import { strictObject, type ConfigSection, schemaDefaults, type JsonSchema } from '../section.js';
 import { MODALITIES, type Modality } from '../../model/types.js';
 
 /** `pairing:` how scenes are chosen and matched per grid cell. */
@@ -20,23 +20,26 @@ interface RawPairing {
   min_coverage?: number;
 }
 
+const pairingSchema: JsonSchema = strictObject(
+  {
+    window_days: { type: 'number', minimum: 0, maximum: 365, default: 15, description: 'Max S1-S2 gap in days.' },
+    require: { type: 'array', items: { enum: [...MODALITIES] }, uniqueItems: true, description: 'Modalities a cell must have.' },
+    keep_incomplete: { type: 'boolean', default: false, description: 'Keep cells missing a required modality.' },
+    min_coverage: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.99, description: 'Min share of the cell covered.' },
+  },
+  { description: 'Scene choice and S1/S2 pairing per cell.' },
+);
+const D = schemaDefaults<Required<RawPairing>>(pairingSchema);
+
 export const pairingSection: ConfigSection<RawPairing, PairingConfig> = {
   key: 'pairing',
   required: false,
-  schema: strictObject(
-    {
-      window_days: { type: 'number', minimum: 0, maximum: 365, default: 15, description: 'Max S1-S2 gap in days.' },
-      require: { type: 'array', items: { enum: [...MODALITIES] }, uniqueItems: true, description: 'Modalities a cell must have.' },
-      keep_incomplete: { type: 'boolean', default: false, description: 'Keep cells missing a required modality.' },
-      min_coverage: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.99, description: 'Min share of the cell covered.' },
-    },
-    { description: 'Scene choice and S1/S2 pairing per cell.' },
-  ),
+  schema: pairingSchema,
   normalise: (raw) => ({
-    windowDays: raw?.window_days ?? 15,
+    windowDays: raw?.window_days ?? D.window_days,
     require: raw?.require ?? 'all-configured',
-    keepIncomplete: raw?.keep_incomplete ?? false,
-    minCoverage: raw?.min_coverage ?? 0.99,
+    keepIncomplete: raw?.keep_incomplete ?? D.keep_incomplete,
+    minCoverage: raw?.min_coverage ?? D.min_coverage,
   }),
 };
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ConfigIssue } from '../../errors.js';
-import { strictObject, type ConfigSection, type JsonSchema } from '../section.js';
+import { strictObject, type ConfigSection, type JsonSchema, schemaDefaults } from '../section.js';
 import { WORLDCOVER_CLASSES } from '../../landcover/worldcover.js';
 
 /** `sampling:` land-cover pass and land-cover-aware cell sampling (terrafm landcover / terrafm sample). */
@@ -65,6 +65,9 @@ interface RawSampling {
 }
 
 const classCodes = WORLDCOVER_CLASSES.slice(1) as readonly number[];
+
+/** The schema's defaults, typed (every key the schema gives a default). */
+type SamplingDefaults = Required<Omit<RawSampling, 'filters' | 'landcover'>> & { filters: Required<NonNullable<RawSampling['filters']>>; landcover: Required<NonNullable<RawSampling['landcover']>> };
 
 const schema: JsonSchema = strictObject(
   {
@@ -136,26 +139,27 @@ function normaliseSource(raw: NonNullable<RawSampling['landcover']>['source'], b
 /** Normalise raw YAML (already schema-validated) into SamplingConfig with every default filled in. */
 export function normalise(raw: RawSampling | undefined, baseDir = '.'): SamplingConfig {
   const r = raw ?? {};
+  const D = schemaDefaults<SamplingDefaults>(schema);
   return {
-    policy: r.policy ?? 'inverse-frequency',
-    count: r.count ?? 1000,
-    seed: r.seed ?? 0,
-    alpha: r.alpha ?? 0.5,
+    policy: r.policy ?? D.policy,
+    count: r.count ?? D.count,
+    seed: r.seed ?? D.seed,
+    alpha: r.alpha ?? D.alpha,
     stratified: {
       classes: r.stratified?.classes?.map((c) => ({ code: c.code, topK: c.top_k, n: c.n })) ?? null,
       diversity: r.stratified?.diversity ? { n: r.stratified.diversity.n, topM: r.stratified.diversity.top_m } : null,
     },
     target: r.target ? { ...r.target } : null,
     filters: {
-      maxNodataFraction: r.filters?.max_nodata_fraction ?? 0.5,
-      excludeAllWater: r.filters?.exclude_all_water ?? true,
-      maxCloud: r.filters?.max_cloud ?? 100,
+      maxNodataFraction: r.filters?.max_nodata_fraction ?? D.filters.max_nodata_fraction,
+      excludeAllWater: r.filters?.exclude_all_water ?? D.filters.exclude_all_water,
+      maxCloud: r.filters?.max_cloud ?? D.filters.max_cloud,
     },
     landcover: {
-      resolutionM: r.landcover?.resolution_m ?? 80,
-      resampling: r.landcover?.resampling ?? 'nearest',
+      resolutionM: r.landcover?.resolution_m ?? D.landcover.resolution_m,
+      resampling: r.landcover?.resampling ?? D.landcover.resampling,
       source: normaliseSource(r.landcover?.source, baseDir),
-      concurrency: r.landcover?.concurrency ?? 2,
+      concurrency: r.landcover?.concurrency ?? D.landcover.concurrency,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ConfigIssue } from '../../errors.js';
-import { strictObject, type ConfigSection, type JsonSchema } from '../section.js';
+import { strictObject, type ConfigSection, type JsonSchema, schemaDefaults } from '../section.js';
 
 export const PROVIDERS = ['static', 'earth-search', 'planetary-computer', 'stac-api', 'file'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -69,7 +69,7 @@ const sourceSchema: JsonSchema = strictObject(
     catalog: { type: 'string', description: 'Static STAC catalog.json path, relative to this file.' },
     path: { type: 'string', description: 'Local raster/VRT (land cover with provider file).' },
     collection: { type: 'string', minLength: 1, description: 'STAC collection id.' },
-    alt_collections: { type: 'array', items: { type: 'string' }, description: 'Collections holding the same scenes.' },
+    alt_collections: { type: 'array', items: { type: 'string' }, default: [], description: 'Collections holding the same scenes.' },
     bands: { type: 'object', additionalProperties: { type: 'string' }, description: 'Logical band -> asset key.' },
     cloud_max: { type: 'number', minimum: 0, maximum: 100, default: 100, description: 'Max eo:cloud_cover percent.' },
     orbit: { enum: ['any', 'ascending', 'descending'], default: 'any', description: 'Sentinel-1 orbit direction.' },
@@ -102,6 +102,7 @@ export const sourcesSection: ConfigSection<Partial<Record<SourceKey, RawSource>>
   }),
   normalise(raw, ctx) {
     const out: SourcesConfig = {};
+    const D = schemaDefaults<Required<RawSource>>(sourceSchema);
     for (const key of SOURCE_KEYS) {
       const r = raw?.[key];
       if (!r) continue;
@@ -111,16 +112,16 @@ export const sourcesSection: ConfigSection<Partial<Record<SourceKey, RawSource>>
         catalog: r.catalog === undefined ? undefined : resolve(ctx.baseDir, r.catalog),
         path: r.path === undefined ? undefined : resolve(ctx.baseDir, r.path),
         collection: r.collection,
-        altCollections: r.alt_collections ?? [],
+        altCollections: r.alt_collections ?? D.alt_collections,
         bandAssets: r.bands ?? {},
-        cloudMax: r.cloud_max ?? 100,
-        orbit: r.orbit ?? 'any',
-        product: r.product ?? 'grd',
-        polarizations: r.polarizations ?? ['VV', 'VH'],
-        limit: r.limit ?? 100,
+        cloudMax: r.cloud_max ?? D.cloud_max,
+        orbit: r.orbit ?? D.orbit,
+        product: r.product ?? D.product,
+        polarizations: r.polarizations ?? D.polarizations,
+        limit: r.limit ?? D.limit,
         subscriptionKeyEnv: r.subscription_key_env,
-        assetHosts: r.asset_hosts ?? [],
-        assetRoots: (r.asset_roots ?? []).map((d) => resolve(ctx.baseDir, d)),
+        assetHosts: r.asset_hosts ?? D.asset_hosts,
+        assetRoots: (r.asset_roots ?? D.asset_roots).map((d) => resolve(ctx.baseDir, d)),
       };
     }
     return out;

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../../errors.js';
-import { strictObject, type ConfigSection, type JsonSchema } from '../section.js';
+import { strictObject, type ConfigSection, type JsonSchema, schemaDefaults } from '../section.js';
 
 /** GDAL resampling methods the tile stage accepts (names as `gdalwarp -r` spells them). */
 export const RESAMPLING_METHODS = ['nearest', 'bilinear', 'cubic', 'cubicspline', 'lanczos', 'average', 'mode'] as const;
@@ -98,6 +98,9 @@ const bandList: JsonSchema = { type: 'array', minItems: 1, uniqueItems: true, it
 const method: JsonSchema = { enum: [...RESAMPLING_METHODS] };
 const categorical: JsonSchema = { enum: [...CATEGORICAL_RESAMPLING] };
 
+/** The schema's defaults, typed (every key the schema gives a default). */
+type TileDefaults = Required<Omit<RawTile, 'resampling' | 'http'>> & { resampling: Required<NonNullable<RawTile['resampling']>>; http: Required<NonNullable<RawTile['http']>> };
+
 export const tileSchema: JsonSchema = strictObject(
   {
     bands: strictObject(
@@ -148,33 +151,34 @@ export const tileSchema: JsonSchema = strictObject(
 /** Turns the validated snake_case YAML (or undefined) into the typed config with every default filled. */
 export function normalise(raw: RawTile | undefined): TileConfig {
   const r = raw ?? {};
+  const D = schemaDefaults<TileDefaults>(tileSchema);
   return {
     bands: {
       s2L2a: [...(r.bands?.s2_l2a ?? S2_L2A_BANDS)],
       s2L1c: [...(r.bands?.s2_l1c ?? S2_L1C_BANDS)],
       s1: [...(r.bands?.s1 ?? S1_BANDS)],
     },
-    l1cDropBand: r.l1c_drop_band === undefined ? 'B10' : r.l1c_drop_band,
+    l1cDropBand: r.l1c_drop_band === undefined ? D.l1c_drop_band : r.l1c_drop_band,
     resampling: {
-      s2: r.resampling?.s2 ?? 'bilinear',
+      s2: r.resampling?.s2 ?? D.resampling.s2,
       bands: { ...(r.resampling?.bands ?? {}) },
-      s1: r.resampling?.s1 ?? 'bilinear',
-      scl: r.resampling?.scl ?? 'nearest',
-      landcover: r.resampling?.landcover ?? 'nearest',
+      s1: r.resampling?.s1 ?? D.resampling.s1,
+      scl: r.resampling?.scl ?? D.resampling.scl,
+      landcover: r.resampling?.landcover ?? D.resampling.landcover,
     },
-    gcpTransformer: r.gcp_transformer ?? 'polynomial',
-    s1Db: r.s1_db ?? false,
-    harmonizeOffset: r.harmonize_offset ?? true,
+    gcpTransformer: r.gcp_transformer ?? D.gcp_transformer,
+    s1Db: r.s1_db ?? D.s1_db,
+    harmonizeOffset: r.harmonize_offset ?? D.harmonize_offset,
     sourceNodata: { s2: r.source_nodata?.s2 ?? 0, s1: r.source_nodata?.s1 ?? 0, landcover: r.source_nodata?.landcover ?? 0 },
-    cloudClasses: [...(r.cloud_classes ?? [3, 8, 9, 10])],
-    maxNodataFraction: r.max_nodata_fraction ?? 0.95,
-    concurrency: r.concurrency ?? 2,
-    gdalCacheMb: r.gdal_cache_mb ?? 256,
-    gdalThreads: r.gdal_threads ?? 1,
+    cloudClasses: [...(r.cloud_classes ?? D.cloud_classes)],
+    maxNodataFraction: r.max_nodata_fraction ?? D.max_nodata_fraction,
+    concurrency: r.concurrency ?? D.concurrency,
+    gdalCacheMb: r.gdal_cache_mb ?? D.gdal_cache_mb,
+    gdalThreads: r.gdal_threads ?? D.gdal_threads,
     http: {
-      maxRetry: r.http?.max_retry ?? 3,
-      retryDelayS: r.http?.retry_delay_s ?? 1,
-      timeoutS: r.http?.timeout_s ?? 30,
+      maxRetry: r.http?.max_retry ?? D.http.max_retry,
+      retryDelayS: r.http?.retry_delay_s ?? D.http.retry_delay_s,
+      timeoutS: r.http?.timeout_s ?? D.http.timeout_s,
     },
   };
 }
