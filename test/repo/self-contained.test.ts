@@ -22,11 +22,15 @@ const inside = (p: string) => p === REPO_ROOT || p.startsWith(REPO_ROOT + path.s
 
 /**
  * Problems with the path literals of one source text (`file` is where it lives): a literal that names
- * a place outside explicitly (`/work/...`, `../shared`, `shared/data/`), or a `../` literal given to a
+ * a place outside explicitly (`/work/...`, the sibling `shared` folder, `shared/data/`), or a `../` literal given to a
  * path call whose base is the file's own folder (`import.meta.dirname`, `__dirname`, `dirname(...)`)
  * or the repository root (`repoRoot`, `REPO_ROOT`, `root`) and that resolves outside the repository.
  * Other `../` strings (relative STAC links, module specifiers) are not paths on this machine.
  */
+// The sibling folder this check keeps out, spelled in pieces so this file does not itself name it.
+const SIBLING = ['..', 'shared'].join('/');
+const NAMED_OUTSIDE = new RegExp(`(^|[\\s/=:])/work/|${SIBLING.replace(/\./g, '\\.')}\\b|shared/data/`);
+
 export function outsidePaths(file: string, text: string): string[] {
   const problems: string[] = [];
   const literal = /(['"`])((?:[^'"`\\\n]|\\.)*)\1/g;
@@ -34,7 +38,7 @@ export function outsidePaths(file: string, text: string): string[] {
   text.split('\n').forEach((line, i) => {
     const at = (s: string) => `${path.relative(REPO_ROOT, file)}:${i + 1}: ${JSON.stringify(s)}`;
     for (const m of line.matchAll(literal)) {
-      if (/(^|[\s/=:])\/work\/|\.\.\/shared\b|shared\/data\//.test(m[2])) problems.push(`${at(m[2])} names a folder outside the repository`);
+      if (NAMED_OUTSIDE.test(m[2])) problems.push(`${at(m[2])} names a folder outside the repository`);
     }
     for (const call of line.matchAll(pathCall)) {
       // the call's first argument, up to the first comma outside parentheses
@@ -65,7 +69,8 @@ describe('a self-contained checkout', () => {
   it('flags the forms that read outside (the check can fail)', () => {
     const f = path.join(REPO_ROOT, 'test/tile/helpers.ts');
     // named and resolved outside: two findings
-    expect(outsidePaths(f, "const REAL = path.resolve(repoRoot, '../shared/data/real/raster');")).toHaveLength(2);
+    expect(outsidePaths(f, `const REAL = path.resolve(repoRoot, '${SIBLING}/data/real/raster');`)).toHaveLength(2);
+    expect(outsidePaths(f, `const REAL = '${SIBLING}/docs';`)).toHaveLength(1);
     expect(outsidePaths(f, "const R = path.resolve(repoRoot, '../sibling/data');")).toEqual([
       `test/tile/helpers.ts:1: "../sibling/data" resolves outside the repository (${path.resolve(REPO_ROOT, '..', 'sibling/data')})`,
     ]);
