@@ -90,7 +90,6 @@ describe('data-parallel training across worker threads', { timeout: 600_000 }, (
     expect(maxRelDiff(init, one.ckpt.tensors.get('student/blocks.0.attn.qkv.w')!)).toBeGreaterThan(1e-3);
     // Same seed and worker count, run as 1 step + resume + 2 steps: bit-identical to the straight run.
     await run('two-split', { ...RAW, workers: 2 }, { stopAfter: 1 });
-    fs.cpSync(path.join(tmp, 'two-split'), path.join(tmp, 'mixed'), { recursive: true }); // for the next test
     const resumed = await run('two-split', { ...RAW, workers: 2 }, { resume: true });
     expect(resumed.r.stepsThisRun).toBe(2);
     for (const [k, v] of two.ckpt.tensors) expect(Buffer.from(resumed.ckpt.tensors.get(k)!.buffer).equals(Buffer.from(v.buffer)), k).toBe(true);
@@ -111,7 +110,7 @@ describe('data-parallel training across worker threads', { timeout: 600_000 }, (
   });
 
   it('a resume with another worker count continues and says the sums run in another order', async () => {
-    // 'mixed' holds the step-1 checkpoint of a two-worker run (copied in the first test).
+    await run('mixed', { ...RAW, workers: 2 }, { stopAfter: 1 });
     const resumed = await run('mixed', { ...RAW, workers: 1 }, { resume: true });
     expect(resumed.r.steps).toBe(3);
     expect(resumed.lines.join('\n')).toMatch(/computed gradients with 2 worker\(s\), this one with 1: the steps continue/);
