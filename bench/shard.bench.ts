@@ -19,6 +19,8 @@ const SIZE = 256;
 
 interface WorkerResult {
   seconds: number;
+  /** CPU time of the writer process (all threads) while writing. */
+  writeCpuSeconds?: number;
   payloadMB: number;
   fileMB: number;
   peakRssMiB: number;
@@ -63,9 +65,11 @@ async function worker(kind: string, n: number, dir: string): Promise<WorkerResul
     const { normalise } = await import('../src/config/sections/shard.js');
     const { iterateTiles } = await import('../src/shard/reader.js');
     const t0 = performance.now();
+    const w0 = process.cpuUsage();
     const sink = openShardSink(dir, normalise(kind === 'ours' ? {} : { quicklooks: false }), { overwrite: true });
     for (let i = 0; i < n; i++) await sink.write(make(i));
     await sink.close();
+    const wc = process.cpuUsage(w0);
     const seconds = (performance.now() - t0) / 1000 - genSeconds;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     const r0 = performance.now();
@@ -74,7 +78,7 @@ async function worker(kind: string, n: number, dir: string): Promise<WorkerResul
     for await (const _t of iterateTiles(dir)) rows++;
     if (rows !== n) throw new Error(`read back ${rows} tiles, wrote ${n}`);
     const cpu = process.cpuUsage(c0);
-    return { seconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000, readCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { seconds, writeCpuSeconds: (wc.user + wc.system) / 1e6 - genSeconds, payloadMB: payload / 1e6, fileMB: dirMB(), peakRssMiB, baseRssMiB, readSeconds: (performance.now() - r0) / 1000, readCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const { polygonToWkb } = await import('../src/parquet/wkb.js');
@@ -154,6 +158,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   ctx.record({ name: `shard write (hyparquet-writer + zstd 3), ${what}`, unit: 'MB/s', values: ours.map(mbps), note: `target >= DuckDB below; files ${ours[0].fileMB.toFixed(0)} MB; ${loadNote}` });
   ctx.record({ name: `shard write without quicklooks (shard.quicklooks: false), ${what}`, unit: 'MB/s', values: plain.map(mbps), note: `alternated with the writer above (A B B A ...); files ${plain[0].fileMB.toFixed(0)} MB` });
   ctx.record({ name: `shard write with / without quicklooks, ${what}`, unit: 'ratio', values: ours.map((w, i) => mbps(w) / mbps(plain[i])), note: 'per alternated pair; issue 17 asks the quicklooks to cost at most 5 % of write throughput (ratio >= 0.95)' });
+  ctx.record({ name: `shard write CPU time with / without quicklooks, ${what}`, unit: 'ratio', values: ours.map((w, i) => plain[i].writeCpuSeconds! / w.writeCpuSeconds!), note: 'per alternated pair, CPU-seconds of each writer process (all threads) while writing: the work the quicklooks add, less moved by other load than wall time' });
   ctx.record({ name: `shard write peak RSS, ${what}`, unit: 'MiB', values: ours.map((w) => w.peakRssMiB), note: `row group <= 32 tiles / 64 MiB (zstd pages compressed ahead on the libuv pool); RSS before writing ${ours[0].baseRssMiB.toFixed(0)} MiB` });
   ctx.record({ name: `shard read (iterateTiles, all columns decoded), ${what}`, unit: 'MB/s', values: ours.map((w) => w.payloadMB / w.readSeconds!), note: `wall time of one thread: it drops with other load on the machine (${loadNote})` });
   ctx.record({

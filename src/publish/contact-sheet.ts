@@ -32,9 +32,10 @@ export async function writeContactSheet(corpusDir: string, outDir: string, opts:
         const pair: (RgbImage | undefined)[] = [q.s2, q.s1].map((png) => (png ? decodePngRgb(png) : undefined));
         if (!pair[0] && !pair[1]) continue;
         px ||= (pair[0] ?? pair[1])!.width;
-        for (const [k, png] of [['s2', q.s2], ['s1', q.s1]] as const) {
-          if (!png) continue;
-          writeFileSync(join(outDir, `${q.tileId}_${k}.png`), png);
+        for (const [k, im] of [['s2', pair[0]], ['s1', pair[1]]] as const) {
+          if (!im) continue;
+          // deflated again: shards store them in zstd-compressed pages, uncompressed inside the PNG
+          writeFileSync(join(outDir, `${q.tileId}_${k}.png`), encodePngRgb(im.width, im.height, im.rgb));
           files++;
         }
         const blank = { width: px, height: px, rgb: new Uint8Array(px * px * 3).fill(255) };

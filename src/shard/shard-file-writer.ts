@@ -12,8 +12,7 @@ import { HashingFileOutput } from './file-output.js';
 import { layoutToJson, type CorpusLayout } from './layout.js';
 import { encodeRow, tilePayloadBytes, type ShardRow } from './row-codec.js';
 import { COLUMNS, CREATED_BY, KV_GEO, KV_STATS, KV_TERRAFM, QUICKLOOK_COLUMNS, geoMetadata, parquetSchema } from './schema.js';
-import { encodePngRgb } from '../image/png.js';
-import { tileQuicklooks } from '../image/quicklook.js';
+import { tileQuicklookPngs } from '../image/quicklook.js';
 import { addLandcover, addTensor, defaultHistogramRange, emptyModalityStats, emptyStats, statsToJson, type CorpusStats } from './stats.js';
 import { extendBBox, type BBoxArray, type BBoxStruct } from '../parquet/geo.js';
 
@@ -86,9 +85,9 @@ export class ShardFileWriter {
   /** Adds a tile; resolves once its row group (if this tile completed one) is in the file. */
   async add(tile: TileRecord): Promise<void> {
     const { row, classCounts } = encodeRow(tile, this.layout);
-    const ql = this.cfg.quicklooks ? tileQuicklooks(tile.modalities, this.cfg.quicklookPx) : {};
-    row[QUICKLOOK_COLUMNS.s2] = ql.s2 ? encodePngRgb(ql.s2.width, ql.s2.height, ql.s2.rgb) : null;
-    row[QUICKLOOK_COLUMNS.s1] = ql.s1 ? encodePngRgb(ql.s1.width, ql.s1.height, ql.s1.rgb) : null;
+    const ql = this.cfg.quicklooks ? tileQuicklookPngs(tile.modalities, this.cfg.quicklookPx) : {};
+    row[QUICKLOOK_COLUMNS.s2] = ql.s2 ?? null;
+    row[QUICKLOOK_COLUMNS.s1] = ql.s1 ?? null;
     if (this.ahead) {
       // only values larger than a page are alone in their page; smaller ones share pages, compressed later
       for (const c of COLUMNS) {

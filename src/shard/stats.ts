@@ -114,32 +114,56 @@ function binOf(v: number, lo: number, scale: number, bins: number): number {
 // Integer bands: count each distinct value once (one increment per pixel), then derive every statistic
 // from the value counts. Sums are exact integers, so the result equals the pixel-by-pixel loop exactly.
 // One counting loop per array type keeps each loop monomorphic (a loop over a union of typed-array
-// types runs several times slower in V8).
+// types runs several times slower in V8). Each loop also finds the band's smallest and largest index,
+// so only that span of the table is read and cleared afterwards: reflectances fill a few thousand of
+// uint16's 65,536 values, and scanning the whole table cost as much as counting a 256 px band.
+// The table is all zeros between calls.
 const valueCounts = new Uint32Array(65536);
+let spanLo = 0;
+let spanHi = -1;
 function countU16(band: Uint16Array, counts: Uint32Array): void {
-  for (let i = 0; i < band.length; i++) counts[band[i]]++;
+  let lo = 65535, hi = 0;
+  for (let i = 0; i < band.length; i++) {
+    const v = band[i];
+    counts[v]++;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  spanLo = lo;
+  spanHi = hi;
 }
 function countI16(band: Int16Array, counts: Uint32Array): void {
-  for (let i = 0; i < band.length; i++) counts[band[i] + 32768]++;
+  let lo = 65535, hi = 0;
+  for (let i = 0; i < band.length; i++) {
+    const j = band[i] + 32768;
+    counts[j]++;
+    if (j < lo) lo = j;
+    if (j > hi) hi = j;
+  }
+  spanLo = lo;
+  spanHi = hi;
 }
 function countU8(band: Uint8Array, counts: Uint32Array): void {
   for (let i = 0; i < band.length; i++) counts[band[i]]++;
+  spanLo = 0;
+  spanHi = 255;
 }
 function integerBandStats(band: Uint8Array | Uint16Array | Int16Array, nodata: number, ms: ModalityStats): LocalBand {
   const offset = band instanceof Int16Array ? 32768 : 0;
-  const range = band instanceof Uint8Array ? 256 : 65536;
   const counts = valueCounts;
-  counts.fill(0, 0, range);
+  spanLo = 0;
+  spanHi = -1;
   if (band instanceof Uint16Array) countU16(band, counts);
   else if (band instanceof Int16Array) countI16(band, counts);
   else countU8(band, counts);
-  if (Number.isInteger(nodata) && nodata + offset >= 0 && nodata + offset < range) counts[nodata + offset] = 0;
+  if (Number.isInteger(nodata) && nodata + offset >= spanLo && nodata + offset <= spanHi) counts[nodata + offset] = 0;
   const { lo, hi, bins } = ms;
   const scale = bins / (hi - lo);
   const out: LocalBand = { count: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity, below: 0, above: 0, hist: new Float64Array(bins) };
-  for (let j = 0; j < range; j++) {
+  for (let j = spanLo; j <= spanHi; j++) {
     const c = counts[j];
     if (c === 0) continue;
+    counts[j] = 0;
     const v = j - offset;
     out.count += c;
     out.sum += c * v;

@@ -2,6 +2,7 @@
 // of (PNG encoder, quicklook stretch, map clustering), each checked on what it computes.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../../src/config/load.js';
@@ -9,7 +10,7 @@ import { ScenesTableWriter } from '../../src/discover/scenes-table.js';
 import { logger } from '../../src/log/logger.js';
 import { clusterCells } from '../../src/publish/map-svg.js';
 import { publishStage } from '../../src/publish/adapter.js';
-import { encodePngRgb } from '../../src/image/png.js';
+import { decodePngRgb, encodePngRgb } from '../../src/image/png.js';
 import { mosaic, s1Quicklook, s2Quicklook } from '../../src/image/quicklook.js';
 import { syntheticTile } from '../../src/shard/synthetic.js';
 import { validateCorpus } from '../../src/shard/validate.js';
@@ -45,6 +46,38 @@ describe('pictures', () => {
     const rgb = Uint8Array.from({ length: 5 * 3 * 3 }, (_, i) => (i * 37) % 256);
     expect(readPng(encodePngRgb(5, 3, rgb))).toEqual({ width: 5, height: 3, rgb });
     expect(() => encodePngRgb(5, 3, new Uint8Array(4))).toThrow('PNG: 4 bytes for 5x3 RGB, expected 45');
+  });
+
+  it('writes stored (undeflated) PNGs that GDAL reads, over several deflate blocks', () => {
+    // 200 x 120 RGB: 72,120 bytes of scanlines, more than one stored block (65,535 bytes at most)
+    const rgb = Uint8Array.from({ length: 200 * 120 * 3 }, (_, i) => (i * 7 + (i >> 9)) % 256);
+    const stored = encodePngRgb(200, 120, rgb, { deflate: false });
+    expect(stored.length).toBeGreaterThan(72_120);
+    expect(readPng(stored)).toEqual({ width: 200, height: 120, rgb });
+    expect(decodePngRgb(stored)).toEqual({ width: 200, height: 120, rgb });
+    expect(encodePngRgb(200, 120, rgb).length).toBeLessThan(stored.length);
+  });
+
+  it('decodes the PNGs other software writes (libpng through GDAL, with its adaptive row filters)', () => {
+    const [w, h] = [48, 40];
+    const mem = gdal.open('mem', 'w', 'MEM', w, h, 3, gdal.GDT_Byte);
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let b = 0; b < 3; b++) {
+      // flat rows, ramps and noise, so libpng's adaptive filtering picks different filters per row
+      const v = y % 4 === 0 ? 40 * b : y % 4 === 1 ? x * 5 + b * y : y % 4 === 2 ? (x * y * 37 + b * 101) % 251 : (x + y) * 3 + b;
+      rgb[(y * w + x) * 3 + b] = v & 0xff;
+    }
+    for (let b = 0; b < 3; b++) mem.bands.get(b + 1).pixels.write(0, 0, w, h, Uint8Array.from({ length: w * h }, (_, i) => rgb[i * 3 + b]));
+    const name = '/vsimem/libpng-written.png';
+    gdal.drivers.get('PNG').createCopy(name, mem).close();
+    mem.close();
+    const png = gdal.vsimem.release(name);
+    expect(decodePngRgb(png)).toEqual({ width: w, height: h, rgb });
+    // the filters libpng chose (Sub, Up and Paeth with libpng 1.6): the test needs more than None and Sub
+    const idat = png.subarray(png.indexOf('IDAT') + 4, png.indexOf('IEND') - 8);
+    const raw = inflateSync(idat);
+    const filters = new Set(Array.from({ length: h }, (_, y) => raw[y * (w * 3 + 1)]));
+    expect([...filters].filter((f) => f >= 2).length).toBeGreaterThan(0);
   });
 
   it('stretches S2 true colour between the 2nd and 98th percentiles, nodata black', () => {
