@@ -6,6 +6,7 @@
 // the three checks of issue 13 and the time each phase took.
 //
 //   npx tsx scripts/crossmodal-seeds.ts [--out runs/crossmodal-seeds] [--seeds 0,1,2] [--pipeline pipelines/demo-knn.yaml]
+//       [--steps N (instead of the recipe's)] [--corpus-run DIR (a finished corpus run to reuse instead of building one under --out)]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,12 +24,16 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'runs/crossmodal-seeds' },
     seeds: { type: 'string', default: '0,1,2' },
     pipeline: { type: 'string', default: 'pipelines/demo-knn.yaml' },
+    steps: { type: 'string' },
+    'corpus-run': { type: 'string' },
   },
 });
 const out = path.resolve(values.out!);
 const seeds = values.seeds!.split(',').map((s) => Number(s));
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: "${values.seeds}" is not valid; expected comma-separated integers >= 0`);
 const pipeline = path.resolve(values.pipeline!);
+const steps = values.steps === undefined ? undefined : Number(values.steps);
+if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new Error(`--steps: "${values.steps}" is not valid; expected an integer >= 1`);
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'terrafm.mjs');
 mkdirSync(out, { recursive: true });
 const timings: Record<string, number> = {};
@@ -36,7 +41,7 @@ const t0 = performance.now();
 const lap = (name: string, since: number) => (timings[name] = Math.round((performance.now() - since) / 100) / 10);
 
 // 1. The corpus, through the CLI a user runs.
-const corpusRun = path.join(out, 'corpus-run');
+const corpusRun = values['corpus-run'] ? path.resolve(values['corpus-run']) : path.join(out, 'corpus-run');
 const tc = performance.now();
 const built = spawnSync(process.execPath, [bin, 'run', pipeline, '--out', corpusRun, '--stages', 'discover,sample,tile,publish'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
@@ -54,7 +59,7 @@ interface SeedResult {
 }
 const results: SeedResult[] = [];
 for (const seed of seeds) {
-  const cfg = loadSection(pipeline, 'train', { override: (raw) => ({ ...raw, seed }) });
+  const cfg = loadSection(pipeline, 'train', { override: (raw) => ({ ...raw, seed, ...(steps ? { steps } : {}) }) });
   const runDir = path.join(out, `seed-${seed}`);
   const tt = performance.now();
   const done = existsSync(path.join(runDir, 'encoder', 'model.json'));
@@ -93,7 +98,7 @@ const checks = [
 const md = [
   '# Cross-modal pretraining over several seeds (held-out tiles)',
   '',
-  `Pipeline \`${path.relative(process.cwd(), pipeline)}\` (its \`train:\` recipe, seed varied); corpus \`${path.relative(process.cwd(), corpus)}\`; ` +
+  `Pipeline \`${path.relative(process.cwd(), pipeline)}\` (its \`train:\` recipe, seed varied${steps ? `, ${steps} steps instead of the recipe's` : ''}); corpus \`${path.relative(process.cwd(), corpus)}\`; ` +
     `${rows[0].s1s2.n} held-out tiles that training left out, each run against the random initialisation it started from.`,
   '',
   '| seed | S1 -> S2 median rank random / pretrained (chance) | S2 -> S1 median rank random / pretrained | cross-modal kNN random / pretrained (majority) | land-cover kNN random / pretrained | linear probe random / pretrained |',

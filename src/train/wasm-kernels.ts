@@ -6,7 +6,8 @@
 // (dx = dy W^T, dW = x^T dy, see tfjs-core's BatchMatMul gradient), so without this the backward
 // pass ran at a tenth of the forward's speed. For batch 1 (all our 2-D matmuls) the wrapper
 // transposes flagged operands explicitly (a cheap memory pass) and calls the kernel untransposed,
-// so it takes the XNNPACK path.
+// so it takes the XNNPACK path. Batched products (attention) go, transposed the same way, to bmm:
+// a SIMD kernel of our own (bmm/), as fast as XNNPACK's 2-D path.
 // The maths is unchanged (same products and sums; the order of additions inside XNNPACK differs,
 // so results agree to float rounding). Registered for the wasm backend only: cpu is the test
 // reference and tfjs-node has its own BLAS.
@@ -23,6 +24,7 @@
 // attention's qkv paid three full copies, and the garbage they left (profiled: 6 % of a tiny step
 // in those copies, more in the collector).
 import * as tf from '@tensorflow/tfjs-core';
+import { batchedMatMul, bmmAvailable } from './bmm/index.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -129,6 +131,23 @@ function heapSplitV(original: tf.KernelConfig): tf.KernelFunc {
   };
 }
 
+function sameBatch(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
+  const ba = a.shape.slice(0, -2), bb = b.shape.slice(0, -2);
+  return ba.length === bb.length && ba.every((d, i) => d === bb[i]);
+}
+
+/** a @ b for untransposed float32 operands of the same batch shape, through bmm. */
+function simdBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, backend: HeapBackend): tf.TensorInfo {
+  const r = a.shape.length;
+  const [m, k] = a.shape.slice(r - 2);
+  const n = b.shape[r - 1];
+  // makeOutput may grow the wasm memory, which detaches earlier views: take them after it.
+  const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
+  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  batchedMatMul(view(a), view(b), batchOf(a), m, k, n, view(out));
+  return out;
+}
+
 /**
  * Replaces the wasm BatchMatMul, Identity and Slice kernels (idempotent). Call after importing
  * @tensorflow/tfjs-backend-wasm and before tf.setBackend('wasm'), so the kernels' setup runs.
@@ -149,13 +168,16 @@ export function installFastWasmKernels(): void {
       temps.push(t);
       return t;
     };
-    // Batched products stay as they are: rewriting them as A @ B^T (both operands read
-    // contiguously by the scalar loop) measured no faster (docs/decisions.md).
-    if (batchOf(a) === 1 && batchOf(b) === 1) {
+    const batched = batchOf(a) > 1 || batchOf(b) > 1;
+    // Batched products of float32 operands with the same batch shape go to bmm (SIMD, bmm/index.ts);
+    // broadcast batches keep the shipped kernel.
+    const simdBatched = batched && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch(a, b) && bmmAvailable();
+    if (!batched || simdBatched) {
       if (transposeA) (a = swap(a)), (transposeA = false);
       if (transposeB) (b = swap(b)), (transposeB = false);
     }
     try {
+      if (simdBatched) return simdBatchMatMul(a, b, backend as unknown as HeapBackend);
       return original.kernelFunc({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA, transposeB } });
     } finally {
       for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);

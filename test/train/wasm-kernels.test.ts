@@ -85,12 +85,18 @@ describe('wasm kernel replacements', () => {
         cases.push({ a: ta ? [37, 19] : [19, 37], b: tb ? [23, 37] : [37, 23], ta, tb });
         cases.push({ a: ta ? [1, 37, 19] : [1, 19, 37], b: tb ? [1, 23, 37] : [1, 37, 23], ta, tb });
         cases.push({ a: ta ? [3, 37, 19] : [3, 19, 37], b: tb ? [3, 23, 37] : [3, 37, 23], ta, tb });
+        // attention's shape (two batch axes, rows and columns both 4k + 1), a product of fewer than
+        // four rows, an inner size of 1, and a broadcast batch (the shipped kernel's case)
+        cases.push({ a: ta ? [2, 3, 16, 17] : [2, 3, 17, 16], b: tb ? [2, 3, 17, 16] : [2, 3, 16, 17], ta, tb });
+        cases.push({ a: ta ? [5, 8, 2] : [5, 2, 8], b: tb ? [5, 3, 8] : [5, 8, 3], ta, tb });
+        cases.push({ a: ta ? [4, 1, 6] : [4, 6, 1], b: tb ? [4, 9, 1] : [4, 1, 9], ta, tb });
+        cases.push({ a: ta ? [1, 37, 19] : [1, 19, 37], b: tb ? [3, 23, 37] : [3, 37, 23], ta, tb });
       }
     const run = () =>
       cases.map((c, i) => {
         const a = tf.tensor(values(c.a.reduce((x, y) => x * y), i), c.a);
         const b = tf.tensor(values(c.b.reduce((x, y) => x * y), i + 100), c.b);
-        return tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, c.ta, c.tb);
+        return tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, c.ta, c.tb) as tf.Tensor;
       });
     const want = await on('cpu', run);
     const got = await on('wasm', run);
