@@ -58,6 +58,18 @@ describe('pictures', () => {
     expect(encodePngRgb(200, 120, rgb).length).toBeLessThan(stored.length);
   });
 
+  it('refuses a row filter PNG does not define, naming the row', () => {
+    // a stored 2 x 2 PNG: signature 8 + IHDR 25 + IDAT length/type 8 + zlib header 2 + block header 5,
+    // then row 0's filter byte; the zlib checksum (Adler-32 of the rows) is patched to match
+    const png = Buffer.from(encodePngRgb(2, 2, new Uint8Array(12).fill(7), { deflate: false }));
+    const rows = png.subarray(48, 48 + 14);
+    rows[0] = 5;
+    let a = 1, b = 0;
+    for (const v of rows) b = (b + (a = (a + v) % 65521)) % 65521;
+    png.writeUInt32BE(((b << 16) | a) >>> 0, 48 + 14);
+    expect(() => decodePngRgb(png)).toThrow('PNG: row 0 uses filter 5; filters are 0-4');
+  });
+
   it('decodes the PNGs other software writes (libpng through GDAL, with its adaptive row filters)', () => {
     const [w, h] = [48, 40];
     const mem = gdal.open('mem', 'w', 'MEM', w, h, 3, gdal.GDT_Byte);

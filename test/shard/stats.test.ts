@@ -44,6 +44,9 @@ describe('band statistics', () => {
       { dtype: 'uint16' as const, data: Uint16Array.from({ length: 3000 }, (_, i) => (i * 7919) % 30000), nodata: 0, lo: 0, hi: 20000 },
       { dtype: 'int16' as const, data: Int16Array.from({ length: 3000 }, (_, i) => ((i * 7919) % 60000) - 30000), nodata: -9999, lo: -1000, hi: 1000 },
       { dtype: 'uint8' as const, data: Uint8Array.from({ length: 3000 }, (_, i) => (i * 31) % 256), nodata: 255, lo: 0, hi: 256 },
+      // a narrow band between two wide ones: only the span of each band's values is read and cleared,
+      // so a count left behind by the first band would show in the later ones
+      { dtype: 'uint16' as const, data: Uint16Array.from({ length: 3000 }, (_, i) => (i < 1000 || i >= 2000 ? (i * 7919) % 30000 : 500 + (i % 3))), nodata: 0, lo: 0, hi: 20000 },
     ];
     for (const c of cases) {
       const ms = emptyModalityStats(c.dtype, ['a', 'b', 'c'], c.lo, c.hi, 7);
