@@ -159,6 +159,7 @@ export function installFastWasmKernels(): void {
   const splitV = tf.getKernel(tf.SplitV, 'wasm');
   if (!original || !identity || !slice || !splitV) throw new Error('tfjs-backend-wasm is not loaded: no wasm kernels to replace');
   if (fastWasmKernelsInstalled()) return;
+  const simd = bmmAvailable();
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
     let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     let { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
@@ -171,7 +172,7 @@ export function installFastWasmKernels(): void {
     const batched = batchOf(a) > 1 || batchOf(b) > 1;
     // Batched products of float32 operands with the same batch shape go to bmm (SIMD, bmm/index.ts);
     // broadcast batches keep the shipped kernel.
-    const simdBatched = batched && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch(a, b) && bmmAvailable();
+    const simdBatched = simd && batched && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch(a, b);
     if (!batched || simdBatched) {
       if (transposeA) (a = swap(a)), (transposeA = false);
       if (transposeB) (b = swap(b)), (transposeB = false);
